@@ -1,0 +1,148 @@
+"""Find and load the course data: the report's text, tier tables and glossary.
+
+The data folder is found the same way from a clone, an editable install and a wheel:
+a wheel carries it inside the package as ``tipcourse/data``; a clone or an editable
+install reads the repository's top-level ``data/`` beside the package.
+pandas is imported inside the functions that return tables, so ``import tipcourse`` stays light.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .report import Report, parse_report
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "data_dir",
+    "glossary",
+    "load_report",
+    "read_csv_rows",
+    "report_metadata",
+    "tier_history",
+    "tiers",
+    "TIER_LABELS",
+]
+
+#: Heiss–Kelley's numeric tier code and the label the report uses.
+TIER_LABELS = {1: "Tier 1", 2: "Tier 2", 3: "Tier 2 Watch List", 4: "Tier 3"}
+NOT_RANKED = "not ranked"
+TIER_ORDER = ["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", NOT_RANKED]
+
+
+class DataError(RuntimeError):
+    """The course data is missing or damaged: reinstall tipcourse or restore ``data/``."""
+
+
+@functools.cache
+def data_dir() -> Path:
+    """The folder that holds the course data."""
+    packaged = resources.files("tipcourse") / "data"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    beside = Path(__file__).resolve().parent.parent / "data"
+    if beside.is_dir():
+        return beside
+    raise DataError(
+        "tipcourse cannot find its data folder: reinstall it with 'pip install .' from the course folder"
+    )
+
+
+def read_csv_rows(*parts: str) -> list[dict[str, str]]:
+    """The rows of a CSV file under the data folder, as dictionaries of strings."""
+    with open(data_dir().joinpath(*parts), newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@functools.cache
+def report_metadata() -> dict[str, Any]:
+    """Title, publisher, year, reporting period, source, licence and SHA-256 of the narrative."""
+    with open(data_dir() / "report" / "mexico-2012.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _report_text() -> str:
+    meta = report_metadata()
+    raw = (data_dir() / "report" / meta["text_file"]).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
+        raise DataError(
+            f"the report text {meta['text_file']} has been changed: its SHA-256 no longer matches "
+            "the metadata. Restore it with 'git checkout data/' or reinstall tipcourse."
+        )
+    return raw.decode("utf-8")
+
+
+@functools.cache
+def load_report() -> Report:
+    """The 2012 Mexico narrative as a :class:`~tipcourse.report.Report` (parsed once, then cached)."""
+    return parse_report(_report_text(), year=report_metadata()["report_year"])
+
+
+@functools.cache
+def _tier_history() -> pd.DataFrame:
+    import pandas as pd
+
+    history = pd.DataFrame(read_csv_rows("tiers", "mexico_tier_history_2001_2025.csv"))
+    history["report_year"] = history["report_year"].astype(int)
+    # "Tier 2 (inferred)" keeps its doubt in `confidence`; `tier` holds the label alone.
+    history["tier"] = pd.Categorical(
+        history["tier"].str.replace(r"\s*\(inferred\)$", "", regex=True),
+        categories=TIER_ORDER[:-1],
+        ordered=True,
+    )
+    return history[["report_year", "reporting_period", "tier", "confidence", "source"]]
+
+
+def tier_history() -> pd.DataFrame:
+    """Mexico's tier in every report year 2001–2025, with the source and a confidence grade.
+
+    ``confidence`` is lower where no narrative of that year was read (2004, 2008, 2024) and the
+    tier rests on a later narrative or on datasets: show that doubt to learners, do not hide it.
+    """
+    return _tier_history().copy()
+
+
+@functools.cache
+def _tiers() -> pd.DataFrame:
+    import pandas as pd
+
+    panel = pd.read_csv(data_dir() / "tiers" / "tip_tiers_1999_2015_heiss_kelley.csv")
+    panel = panel.rename(columns={"countryname": "country", "tier": "tier_code"})
+    panel["tier_code"] = panel["tier_code"].astype("Int64")
+    panel["tier"] = pd.Categorical(
+        panel["tier_code"].map(TIER_LABELS).fillna(NOT_RANKED), categories=TIER_ORDER, ordered=True
+    )
+    return panel[["country", "iso", "year", "ccode", "tier_code", "tier"]]
+
+
+def tiers() -> pd.DataFrame:
+    """Tier placements of 193 countries, report years 1999–2015 (Heiss and Kelley, MIT licence).
+
+    ``tier_code`` is the dataset's own code (1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List,
+    4 = Tier 3, missing = not ranked); ``tier`` is its label. Some countries did not match the
+    dataset's country list, so its yearly counts differ slightly from the report's own totals.
+    """
+    return _tiers().copy()
+
+
+@functools.cache
+def _glossary() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(read_csv_rows("glossary.csv"))
+
+
+def glossary() -> pd.DataFrame:
+    """Agencies and terms of the report: ``term``, ``expansion``, ``role`` and ``source``.
+
+    Where ``source`` is "report", the expansion is the report's own words.
+    """
+    return _glossary().copy()

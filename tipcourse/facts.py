@@ -1,0 +1,183 @@
+"""The report as numbers: every figure with the verbatim sentence that states it, and tidy tables.
+
+``data/facts/facts.csv`` records each figure as the report writes it ("Eighteen", "$4.2 million")
+beside its quote; the number itself is parsed from those words here, so it is never typed twice.
+
+``year`` is the calendar year a figure counts or names (mostly 2011), not the report year (2012)
+and not the reporting period (1 April 2011 to 31 March 2012); it is empty for figures that belong
+to no year, such as the law's penalty range or an age limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from .datasets import read_csv_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "budget",
+    "convictions_by_jurisdiction",
+    "facts",
+    "foreign_victim_outcomes",
+    "parse_number",
+    "prevention_figures",
+    "sentences_by_jurisdiction",
+    "victims_identified",
+]
+
+FACT_COLUMNS = ["id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote", "as_written"]
+QUALIFIERS = ("", "at least", "over", "up to", "under")
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def parse_number(words: str) -> float:
+    """The number that ``words`` write: "six" → 6, "Eighteen" → 18, "$4.2 million" → 4200000.
+
+    Raises ValueError for text that is not a number.
+    """
+    tokens = words.strip().lower().replace("$", "").replace("-", " ").split()
+    if not tokens:
+        raise ValueError(f"no number in {words!r}")
+    head, scales = tokens[0], tokens[1:]
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", head):
+        value = float(head.replace(",", ""))
+    elif head in _UNITS:
+        value = _UNITS[head]
+    elif head in _TENS:
+        value = _TENS[head]
+        if scales and scales[0] in _UNITS and 0 < _UNITS[scales[0]] < 10:
+            value += _UNITS[scales.pop(0)]
+    else:
+        raise ValueError(f"no number in {words!r}")
+    for scale in scales:
+        if scale not in _SCALES:
+            raise ValueError(f"unexpected word {scale!r} in the number {words!r}")
+        value *= _SCALES[scale]
+    return int(value) if float(value).is_integer() else value
+
+
+@functools.cache
+def _facts() -> pd.DataFrame:
+    import pandas as pd
+
+    rows = read_csv_rows("facts", "facts.csv")
+    for row in rows:
+        row["value"] = parse_number(row["as_written"])
+    table = pd.DataFrame(rows, columns=FACT_COLUMNS)
+    table["year"] = pd.to_numeric(table["year"]).astype("Int64")
+    return table
+
+
+def facts() -> pd.DataFrame:
+    """One row per number the report states, with the exact quote that states it.
+
+    Columns: ``id``, ``section``, ``measure``, ``value``, ``unit``, ``year`` (calendar year the
+    figure counts; see the module notes), ``actor``, ``qualifier`` ("at least", "over",
+    "up to", "under" or ""), ``quote`` and ``as_written`` (the number in the report's words).
+    """
+    return _facts().copy()
+
+
+def _rows(measure: str | list[str], year: int | None = None) -> pd.DataFrame:
+    table = _facts()
+    measures = [measure] if isinstance(measure, str) else measure
+    chosen = table[table["measure"].isin(measures)]
+    if year is not None:
+        chosen = chosen[chosen["year"] == year]
+    return chosen
+
+
+#: Federal prosecutors; every other jurisdiction named in the convictions is a state's (or
+#: Mexico City's) office.
+FEDERAL_OFFICES = {"SIEDO", "FEVIMTRA"}
+
+
+def convictions_by_jurisdiction(year: int = 2011) -> pd.DataFrame:
+    """Trafficking convictions by prosecuting jurisdiction in ``year`` (2011 or 2010).
+
+    For 2011 they add up to the report's total of 14; FEVIMTRA convicted no one that year
+    and so has no row.
+    """
+    rows = _rows("convictions", year)
+    return (
+        rows.assign(
+            jurisdiction=rows["actor"],
+            level=rows["actor"].map(lambda actor: "federal" if actor in FEDERAL_OFFICES else "state"),
+            convictions=rows["value"].astype(int),
+        )[["jurisdiction", "level", "year", "convictions", "id"]]
+        .reset_index(drop=True)
+    )
+
+
+def sentences_by_jurisdiction() -> pd.DataFrame:
+    """The range of prison sentences handed down in 2011, by jurisdiction, beside the law's range."""
+    rows = _rows(["sentence_min", "sentence_max"], 2011)
+    ranges = (
+        rows.pivot(index="actor", columns="measure", values="value")
+        .rename(columns={"sentence_min": "min_years", "sentence_max": "max_years"})
+        .reindex(rows["actor"].drop_duplicates())
+    )
+    law = _rows(["law_penalty_min", "law_penalty_max"]).set_index("measure")["value"]
+    ranges["law_min_years"] = law["law_penalty_min"]
+    ranges["law_max_years"] = law["law_penalty_max"]
+    ranges.index.name = "jurisdiction"
+    ranges.columns.name = None
+    return ranges.reset_index()
+
+
+def victims_identified() -> pd.DataFrame:
+    """Victims identified, by agency and year. Do not add these counts up.
+
+    The report says no comprehensive statistics exist, and agencies may have counted the same
+    person; the ``summable`` column says so on every row.
+    """
+    rows = _rows("victims_identified")
+    table = rows.assign(
+        agency=rows["actor"], victims=rows["value"].astype(int), summable=False
+    )[["agency", "year", "victims", "qualifier", "summable", "id"]]
+    table.attrs["note"] = (
+        "There were no comprehensive statistics on victims identified; agencies may count the "
+        "same person, so these counts cannot be summed."
+    )
+    return table.reset_index(drop=True)
+
+
+_OUTCOMES = {
+    "foreign_victims_granted_residency": "granted legal residency",
+    "foreign_victims_repatriated": "repatriated",
+    "foreign_victim_cases_ongoing": "case ongoing",
+}
+
+
+def foreign_victim_outcomes() -> pd.DataFrame:
+    """What became of the foreign victims INM identified in 2011; they add up to INM's 29."""
+    rows = _rows(list(_OUTCOMES), 2011)
+    return rows.assign(
+        outcome=rows["measure"].map(_OUTCOMES), victims=rows["value"].astype(int)
+    )[["outcome", "victims", "id"]].reset_index(drop=True)
+
+
+def budget() -> pd.DataFrame:
+    """The National Program's budget before and after the cut, in U.S. dollar equivalents."""
+    rows = _rows(["program_budget_before_cut", "program_budget_after_cut"])
+    stages = {"program_budget_before_cut": "before the cut", "program_budget_after_cut": "after the cut"}
+    table = rows.assign(stage=rows["measure"].map(stages), usd=rows["value"].astype(int))
+    table = table.sort_values("stage", key=lambda stage: stage != "before the cut")
+    return table[["stage", "usd", "id"]].reset_index(drop=True)
+
+
+def prevention_figures() -> pd.DataFrame:
+    """Every figure of the Prevention section: budget, CNDH partnerships and training."""
+    return _facts()[_facts()["section"] == "prevention"].reset_index(drop=True)

@@ -1,0 +1,45 @@
+"""The one message catalogue: every string the interface shows, in English and Spanish.
+
+Choose the language with ``tipcourse.set_language("es")`` or the ``TIPCOURSE_LANG``
+environment variable; English is the default and the fallback for a missing key.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from importlib import resources
+
+__all__ = ["LANGUAGES", "get_language", "message", "set_language"]
+
+LANGUAGES = ("en", "es")
+_chosen: str | None = None
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """The messages of one language, keyed by message id."""
+    text = resources.files("tipcourse").joinpath("locales", f"{language}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def get_language() -> str:
+    """The language in use: set_language's choice, else TIPCOURSE_LANG, else English."""
+    chosen = _chosen or os.environ.get("TIPCOURSE_LANG", "en").split("_")[0].lower()
+    return chosen if chosen in LANGUAGES else "en"
+
+
+def set_language(language: str) -> None:
+    """Show the interface in ``language``: "en" (English) or "es" (español)."""
+    global _chosen
+    code = str(language).split("_")[0].lower()
+    if code not in LANGUAGES:
+        raise ValueError(message("language.unknown", language=language, choices=", ".join(LANGUAGES)))
+    _chosen = code
+
+
+def message(key: str, **values: object) -> str:
+    """The text of message ``key`` in the current language, with ``{names}`` filled in."""
+    template = catalogue(get_language()).get(key) or catalogue("en")[key]
+    return template.format(**values)
