@@ -141,8 +141,9 @@ def _glossary() -> pd.DataFrame:
 
 
 def glossary() -> pd.DataFrame:
-    """Agencies and terms of the report: ``term``, ``expansion``, ``role`` and ``source``.
+    """Agencies and terms of the report: ``term``, ``expansion``, ``role``, ``source``, ``reference``.
 
-    Where ``source`` is "report", the expansion is the report's own words.
+    Where ``source`` is "report", the expansion is the report's own words; "background" rows
+    rest on the cited law or document in ``reference``.
     """
     return _glossary().copy()

@@ -305,6 +305,13 @@ def parse_report(text: str, year: int = 2012) -> Report:
     heading_country = title.group("country").strip()
     tier = next(t for t in TIERS if " ".join(title.group("tier").split()).lower() == t.lower())
 
+    for heading in _HEADINGS:
+        if blocks.count(heading) > 1:
+            raise ReportFormatError(
+                f"the '{heading}' heading appears {blocks.count(heading)} times: the text seems to "
+                "hold more than one narrative; parse one country at a time"
+            )
+
     for position, block in enumerate(blocks):
         if _DISCLAIMER.match(block):
             blocks = blocks[:position]

@@ -1,0 +1,16 @@
+"""Shared test set-up: every test gets its own learner home, so no test touches ~/.tipcourse."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def tipcourse_home(tmp_path, monkeypatch):
+    """A fresh, empty TIPCOURSE_HOME for each test, in English."""
+    home = tmp_path / "tipcourse-home"
+    monkeypatch.setenv("TIPCOURSE_HOME", str(home))
+    monkeypatch.delenv("TIPCOURSE_LANG", raising=False)
+    monkeypatch.setenv("TIPCOURSE_LEARNER", "test-learner")
+    from tipcourse import messages
+
+    monkeypatch.setattr(messages, "_chosen", None)
+    return home

@@ -1,0 +1,153 @@
+"""Every number the course shows traces to a sentence of the report, and the tables add up."""
+
+import re
+
+import pandas as pd
+import pytest
+
+import tipcourse
+from tipcourse.facts import QUALIFIERS, parse_number
+
+
+@pytest.fixture(scope="module")
+def report():
+    return tipcourse.load_report()
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return tipcourse.facts()
+
+
+def _fact(facts, fact_id):
+    return facts.set_index("id").loc[fact_id, "value"]
+
+
+def test_facts_columns_and_size(facts):
+    """There are 40 or more figures, with the documented columns and unique readable ids."""
+    assert len(facts) >= 40
+    assert list(facts.columns)[:9] == ["id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote"]
+    assert facts["id"].is_unique
+    for fact_id, section in zip(facts["id"], facts["section"]):
+        assert re.fullmatch(r"[a-z]+\.[a-z0-9_]+", fact_id)
+        assert fact_id.split(".")[0] == section
+
+
+def test_every_quote_is_in_the_report_in_its_section(facts, report):
+    """locate() finds every quote verbatim, in the section the fact names."""
+    for row in facts.itertuples():
+        where = report.locate(row.quote)
+        assert where is not None, f"{row.id}: quote not found in the report"
+        assert where.section == row.section, row.id
+
+
+def test_every_quote_states_its_number(facts):
+    """The quote holds the number as written, and those words give the value."""
+    for row in facts.itertuples():
+        assert row.as_written in row.quote, row.id
+        assert parse_number(row.as_written) == row.value, row.id
+        written = re.sub(r"[$,]", "", row.as_written).split()[0]
+        assert re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)", row.quote.replace(",", ""), re.I), row.id
+
+
+def test_qualifiers_are_stated_in_the_quote(facts):
+    """'at least', 'over', 'up to' and 'under' are only given where the quote says so."""
+    spoken = {"at least": ["at least"], "over": ["over", "more than"], "up to": ["up to", "or fewer"], "under": ["under"]}
+    for row in facts.itertuples():
+        assert row.qualifier in QUALIFIERS, row.id
+        if row.qualifier:
+            assert any(words in row.quote for words in spoken[row.qualifier]), row.id
+
+
+def test_values_are_numbers_and_years_are_calendar_years(facts):
+    """Values are numeric; years are calendar years the figures count (2007–2011) or missing."""
+    assert pd.api.types.is_numeric_dtype(facts["value"])
+    years = facts["year"].dropna()
+    assert years.between(2007, 2011).all()
+    assert _fact(facts, "prosecution.fevimtra_cases_investigated") == 67
+
+
+@pytest.mark.parametrize(
+    "words, number",
+    [("six", 6), ("Eighteen", 18), ("14.5", 14.5), ("$4.2 million", 4_200_000), ("$313,000", 313_000),
+     ("20,000", 20_000), ("twenty-one", 21), ("one hundred", 100), ("2007", 2007)],
+)
+def test_parse_number_reads_the_reports_ways_of_writing(words, number):
+    """Numbers in words, with commas, dollars and 'million' become numbers."""
+    assert parse_number(words) == number
+
+
+@pytest.mark.parametrize("words", ["", "hundreds", "many", "six apples", "$"])
+def test_parse_number_rejects_non_numbers(words):
+    """Words that are not a number raise ValueError instead of guessing."""
+    with pytest.raises(ValueError):
+        parse_number(words)
+
+
+def test_ranges_give_one_row_per_end(facts):
+    """'14.5 to 16.5 years' is two rows with the same quote."""
+    low = facts.set_index("id").loc["prosecution.siedo_sentence_min"]
+    high = facts.set_index("id").loc["prosecution.siedo_sentence_max"]
+    assert (low["value"], high["value"]) == (14.5, 16.5)
+    assert low["quote"] == high["quote"]
+
+
+def test_convictions_by_jurisdiction_add_up_to_the_reported_total(facts):
+    """2011 convictions by jurisdiction sum to the 14 the report gives as its total."""
+    table = tipcourse.convictions_by_jurisdiction()
+    assert table["convictions"].sum() == _fact(facts, "prosecution.convictions_total") == 14
+    assert _fact(facts, "assessment.convictions_total") == 14
+    assert set(table["jurisdiction"]) == {"SIEDO", "Mexico City", "Puebla", "Chiapas", "Yucatan"}
+    assert table.set_index("jurisdiction").loc["SIEDO", "level"] == "federal"
+    previous = tipcourse.convictions_by_jurisdiction(2010)
+    assert dict(zip(previous["jurisdiction"], previous["convictions"])) == {"FEVIMTRA": 1, "Mexico City": 4}
+
+
+def test_sentences_sit_inside_the_laws_range():
+    """Each jurisdiction's sentence range lies within the law's six to 18 years."""
+    table = tipcourse.sentences_by_jurisdiction()
+    assert len(table) == 3
+    assert (table["law_min_years"] == 6).all() and (table["law_max_years"] == 18).all()
+    assert (table["min_years"] >= table["law_min_years"]).all()
+    assert (table["max_years"] <= table["law_max_years"]).all()
+    assert (table["min_years"] <= table["max_years"]).all()
+
+
+def test_victims_identified_are_flagged_as_not_summable():
+    """Victim counts by agency carry a flag and a note that they cannot be added up."""
+    table = tipcourse.victims_identified()
+    assert not table["summable"].any()
+    assert "cannot be summed" in table.attrs["note"]
+    counts = {(row.agency, row.year): row.victims for row in table.itertuples()}
+    assert counts[("FEVIMTRA", 2011)] == 89
+    assert counts[("all authorities", 2010)] == 259
+    assert table.set_index("agency").loc["all authorities", "qualifier"] == "at least"
+
+
+def test_foreign_victim_outcomes_add_up_to_inms_count(facts):
+    """Residency, repatriation and ongoing cases add up to the 29 victims INM identified."""
+    outcomes = tipcourse.foreign_victim_outcomes()
+    assert outcomes["victims"].sum() == _fact(facts, "protection.inm_victims_identified") == 29
+    assert list(outcomes["outcome"]) == ["granted legal residency", "repatriated", "case ongoing"]
+
+
+def test_budget_before_and_after_the_cut():
+    """The programme's budget table has the amount before the cut first, then after."""
+    table = tipcourse.budget()
+    assert list(table["stage"]) == ["before the cut", "after the cut"]
+    assert list(table["usd"]) == [4_200_000, 313_000]
+
+
+def test_prevention_figures_are_the_prevention_rows(facts):
+    """prevention_figures() holds every Prevention figure and nothing else."""
+    table = tipcourse.prevention_figures()
+    assert set(table["id"]) == set(facts.loc[facts["section"] == "prevention", "id"])
+    assert (table["section"] == "prevention").all()
+
+
+def test_facts_are_cached_but_safe_to_change(facts):
+    """Changing a returned table does not change what the next call returns."""
+    first = tipcourse.facts()
+    first.loc[:, "value"] = -1
+    assert (tipcourse.facts()["value"] >= 0).all()
+    assert tipcourse.load_report() is tipcourse.load_report()

@@ -1,0 +1,145 @@
+"""tipcourse installs and runs the same from a clone, an editable install and a wheel."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import tipcourse
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("pandas", "matplotlib", "ipywidgets", "nbformat", "nbclient")
+
+
+def run_python(code, cwd, env=None):
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_import_is_light(tmp_path):
+    """Importing tipcourse loads none of pandas, matplotlib, ipywidgets, nbformat or nbclient."""
+    loaded = run_python(
+        f"import sys, tipcourse; print([m for m in {HEAVY!r} if m in sys.modules])", cwd=tmp_path
+    )
+    assert loaded.strip() == "[]"
+
+
+def test_public_api_is_explicit():
+    """Every name in __all__ exists, and the foundation's names are there."""
+    for name in tipcourse.__all__:
+        assert hasattr(tipcourse, name), name
+    assert {"load_report", "parse_report", "ReportFormatError", "facts", "tier_history", "tiers", "glossary"} <= set(
+        tipcourse.__all__
+    )
+
+
+def test_command_line_help_and_version(tmp_path):
+    """`tipcourse --help` describes the course and `--version` prints the version."""
+    help_text = subprocess.run(
+        [sys.executable, "-m", "tipcourse", "--help"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert help_text.returncode == 0
+    assert "Trafficking in Persons Report" in help_text.stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "tipcourse", "--version"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert version.stdout.strip() == f"tipcourse {tipcourse.__version__}"
+
+
+def test_command_line_about_cites_the_source(tmp_path):
+    """`tipcourse about` names the publisher, the reporting period and the licence."""
+    about = subprocess.run(
+        [sys.executable, "-m", "tipcourse", "about"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert about.returncode == 0
+    assert "U.S. Department of State" in about.stdout
+    assert "2011-04-01 to 2012-03-31" in about.stdout
+    assert "public domain" in about.stdout
+
+
+def test_unknown_command_says_what_to_do(tmp_path):
+    """A mistyped command gets argparse's usage message, not a traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tipcourse", "strat"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """A wheel built from this checkout, without network access."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
+        check=True, timeout=600,
+    )
+    (built,) = out.glob("tipcourse-*.whl")
+    return built
+
+
+def test_wheel_carries_the_data_and_licences(wheel):
+    """The wheel holds the narrative, the tables and the data licence inside the package."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "tipcourse/data/report/mexico-2012.txt",
+        "tipcourse/data/report/mexico-2012.json",
+        "tipcourse/data/facts/facts.csv",
+        "tipcourse/data/glossary.csv",
+        "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.csv",
+        "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.LICENSE.txt",
+        "tipcourse/locales/en.json",
+    ):
+        assert needed in names, needed
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+
+
+def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
+    """Installed from the wheel and used elsewhere, tipcourse reads its packaged data."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
+        check=True, timeout=300,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    out = run_python(
+        "import tipcourse, tipcourse.datasets as d\n"
+        "r = tipcourse.load_report()\n"
+        "print(tipcourse.__file__)\n"
+        "print(d.data_dir())\n"
+        "print(r.country, r.tier, len(r.recommendations), len(tipcourse.facts()))\n",
+        cwd=elsewhere,
+        env=env,
+    )
+    module_file, data_folder, summary = out.strip().splitlines()
+    assert Path(module_file).is_relative_to(target)
+    assert Path(data_folder) == target / "tipcourse" / "data"
+    assert summary == f"Mexico Tier 2 12 {len(tipcourse.facts())}"
+
+
+def test_clone_finds_the_top_level_data_folder():
+    """From the clone (or an editable install) the data folder is the repository's data/."""
+    from tipcourse.datasets import data_dir
+
+    if Path(tipcourse.__file__).resolve().is_relative_to(ROOT):
+        assert data_dir() == ROOT / "data"
+    else:
+        pytest.skip("tipcourse is installed from a wheel here, not from this clone")
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    """The README's Python examples run as printed, so the README stays true."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]]
+    assert blocks, "the README has no Python example"
+    monkeypatch.chdir(tmp_path)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
