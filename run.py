@@ -1,6 +1,7 @@
 """Set up the course and start it, or run every test: one command each, with only Python 3.10+.
 
     python run.py start    # install into .venv and open the course in JupyterLab
+                           # (options go to `tipcourse start`, e.g. --no-browser --port 8890)
     python run.py test     # install into .venv with the test tools and run every test
 
 The first run creates a virtual environment in ``.venv`` and installs tipcourse into it;
@@ -60,12 +61,9 @@ def ensure_environment(extras: str) -> Path:
 
 
 def start(arguments: list[str]) -> int:
-    """Open the course in JupyterLab."""
+    """Copy the notebooks into ./tipcourse-notebooks and open the course in JupyterLab."""
     python = ensure_environment("")
-    command = [str(python), "-m", "jupyter", "lab", str(ROOT / "notebooks")]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # containers and CI run as root; a learner's machine does not
-    return subprocess.call(command + arguments, cwd=ROOT)
+    return subprocess.call([str(python), "-m", "tipcourse", "start", *arguments], cwd=ROOT)
 
 
 def test(arguments: list[str]) -> int:

@@ -52,6 +52,13 @@ def test_command_line_help_and_version(tmp_path):
     assert version.stdout.strip() == f"tipcourse {tipcourse.__version__}"
 
 
+def test_console_script_is_installed(tmp_path):
+    """The `tipcourse` command itself (not only `python -m tipcourse`) is on the environment's path."""
+    script = Path(sys.executable).parent / ("tipcourse.exe" if os.name == "nt" else "tipcourse")
+    result = subprocess.run([str(script), "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.stdout.strip() == f"tipcourse {tipcourse.__version__}"
+
+
 def test_command_line_about_cites_the_source(tmp_path):
     """`tipcourse about` names the publisher, the reporting period and the licence."""
     about = subprocess.run(
@@ -95,6 +102,7 @@ def test_wheel_carries_the_data_and_licences(wheel):
         "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.csv",
         "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.LICENSE.txt",
         "tipcourse/locales/en.json",
+        "tipcourse/notebooks/00-start-here.ipynb",
     ):
         assert needed in names, needed
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
@@ -115,13 +123,16 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
         "r = tipcourse.load_report()\n"
         "print(tipcourse.__file__)\n"
         "print(d.data_dir())\n"
+        "from tipcourse.start import course_notebooks\n"
+        "print(course_notebooks())\n"
         "print(r.country, r.tier, len(r.recommendations), len(tipcourse.facts()))\n",
         cwd=elsewhere,
         env=env,
     )
-    module_file, data_folder, summary = out.strip().splitlines()
+    module_file, data_folder, notebooks_folder, summary = out.strip().splitlines()
     assert Path(module_file).is_relative_to(target)
     assert Path(data_folder) == target / "tipcourse" / "data"
+    assert Path(notebooks_folder) == target / "tipcourse" / "notebooks"
     assert summary == f"Mexico Tier 2 12 {len(tipcourse.facts())}"
 
 
