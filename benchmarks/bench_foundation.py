@@ -49,7 +49,7 @@ def main() -> None:
     print(f"ratio tipcourse / ipywidgets   {ours / theirs:8.2f}   (target <= 1.0)")
 
     import tipcourse
-    from tipcourse import parse_report, ReportFormatError
+    from tipcourse import ReportFormatError, parse_report
     from tipcourse.datasets import _report_text
 
     start = time.perf_counter()

@@ -14,3 +14,19 @@ def tipcourse_home(tmp_path, monkeypatch):
 
     monkeypatch.setattr(messages, "_chosen", None)
     return home
+
+
+@pytest.fixture
+def recorded_attempts(monkeypatch):
+    """The attempts that check() records, captured in a list instead of the progress store."""
+    import sys
+    import types
+
+    import tipcourse
+
+    attempts = []
+    fake = types.ModuleType("tipcourse.progress")
+    fake.record_attempt = lambda **attempt: attempts.append(attempt)
+    monkeypatch.setitem(sys.modules, "tipcourse.progress", fake)
+    monkeypatch.setattr(tipcourse, "progress", fake, raising=False)
+    return attempts

@@ -47,7 +47,7 @@ def test_every_quote_states_its_number(facts):
         assert row.as_written in row.quote, row.id
         assert parse_number(row.as_written) == row.value, row.id
         written = re.sub(r"[$,]", "", row.as_written).split()[0]
-        assert re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)", row.quote.replace(",", ""), re.I), row.id
+        assert re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)", row.quote.replace(",", ""), re.IGNORECASE), row.id
 
 
 def test_qualifiers_are_stated_in_the_quote(facts):

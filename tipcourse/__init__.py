@@ -4,6 +4,8 @@ Importing this package is light: pandas, matplotlib and ipywidgets load when fir
 """
 
 from .datasets import glossary, load_report, report_metadata, tier_history, tiers
+from .display import quiz, show
+from .exercises import exercise, exercises
 from .facts import (
     budget,
     convictions_by_jurisdiction,
@@ -13,6 +15,10 @@ from .facts import (
     sentences_by_jurisdiction,
     victims_identified,
 )
+from .messages import set_language
+from .outcome import Outcome
+from .progress import attempts, progress, set_learner
+from .questions import question, questions
 from .report import Location, Match, Report, ReportFormatError, Section, parse_report
 
 __version__ = "0.1.0"
@@ -20,20 +26,31 @@ __version__ = "0.1.0"
 __all__ = [
     "Location",
     "Match",
+    "Outcome",
     "Report",
     "ReportFormatError",
     "Section",
     "__version__",
+    "attempts",
     "budget",
     "convictions_by_jurisdiction",
+    "exercise",
+    "exercises",
     "facts",
     "foreign_victim_outcomes",
     "glossary",
     "load_report",
     "parse_report",
     "prevention_figures",
+    "progress",
+    "question",
+    "questions",
+    "quiz",
     "report_metadata",
     "sentences_by_jurisdiction",
+    "set_language",
+    "set_learner",
+    "show",
     "tier_history",
     "tiers",
     "victims_identified",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "TIER_LABELS",
     "data_dir",
     "glossary",
     "load_report",
@@ -29,7 +30,6 @@ __all__ = [
     "report_metadata",
     "tier_history",
     "tiers",
-    "TIER_LABELS",
 ]
 
 #: Heiss–Kelley's numeric tier code and the label the report uses.

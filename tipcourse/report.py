@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 __all__ = [
+    "SECTION_NAMES",
     "Location",
     "Match",
     "Report",
     "ReportFormatError",
-    "SECTION_NAMES",
     "Section",
     "parse_report",
     "split_sentences",
@@ -43,9 +43,9 @@ TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
 #: A country narrative runs to tens of kilobytes; anything far larger is not one.
 MAX_CHARACTERS = 1_000_000
 
-_TITLE = re.compile(r"^(?P<country>[^()\n]{2,80}?)\s*\((?P<tier>tier\s+(?:1|2|2\s+watch\s+list|3))\)$", re.I)
+_TITLE = re.compile(r"^(?P<country>[^()\n]{2,80}?)\s*\((?P<tier>tier\s+(?:1|2|2\s+watch\s+list|3))\)$", re.IGNORECASE)
 _HEADINGS = ("Prosecution", "Protection", "Prevention")
-_DISCLAIMER = re.compile(r"^disclaimer\s*:?", re.I)
+_DISCLAIMER = re.compile(r"^disclaimer\s*:?", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 # Words before a full stop that do not end a sentence in this report's prose.
@@ -166,7 +166,7 @@ class Report:
         """
         phrases = [words] if isinstance(words, str) else list(words)
         patterns = [
-            re.compile(r"\s+".join(re.escape(part) for part in phrase.split()), re.I)
+            re.compile(r"\s+".join(re.escape(part) for part in phrase.split()), re.IGNORECASE)
             for phrase in phrases
             if isinstance(phrase, str) and phrase.strip()
         ]

@@ -1,0 +1,165 @@
+"""Static displays: Markdown and text that show a question anywhere, the same on every run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+import tipcourse
+from tipcourse import display
+from tipcourse.questions import Option, Question
+
+ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
+UUID_LIKE = re.compile(
+    r"[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE
+)
+TIME_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b")
+
+
+def option_texts(question: Question) -> list[str]:
+    """What a learner reads as the options: the texts, or True and False."""
+    if question.type == "truefalse":
+        return ["True", "False"]
+    return [option.text for option in question.options]
+
+
+@pytest.mark.parametrize("question", tipcourse.questions(), ids=lambda q: q.id)
+def test_static_forms_hold_prompt_options_and_answer_code(question):
+    """Markdown and text of every question hold its prompt, each option and answer_code()."""
+    shown = tipcourse.show(question)
+    for form in (shown.markdown(), shown.text()):
+        assert question.prompt in form
+        assert all(text in form for text in option_texts(question))
+        assert any(line.strip() == question.answer_code() for line in form.splitlines())
+        assert f"tipcourse.question({question.id!r}).evidence" in form
+
+
+def test_the_quiz_static_forms_hold_every_question():
+    """A quiz's Markdown and text hold each question's prompt, options and answer code."""
+    quiz = tipcourse.quiz("protection")
+    questions = tipcourse.questions("protection")
+    for form in (quiz.markdown(), quiz.text()):
+        assert form.count(tipcourse.load_report().sections["protection"].title) >= len(questions)
+        for question in questions:
+            assert question.prompt in form
+            assert all(text in form for text in option_texts(question))
+            assert question.answer_code() in form
+        assert f"Question {len(questions)} of {len(questions)}" in form
+
+
+def test_options_appear_in_the_learners_order():
+    """The static options follow options_for(learner), so each learner reads their own order."""
+    question = next(q for q in tipcourse.questions() if q.shuffle and q.type == "single")
+    for learner in ("ana", "luis"):
+        text = tipcourse.show(question, learner=learner).text()
+        positions = [text.index(f"  {o.key}) {o.text}") for o in question.options_for(learner)]
+        assert positions == sorted(positions)
+
+
+def test_markdown_escapes_formatting_in_bank_text():
+    """Asterisks, underscores and angle brackets in bank text do not become formatting."""
+    question = Question(
+        id="prosecution.t10", section="prosecution", type="single",
+        prompt="Is *this* <b>bold</b> or _not_?", answer="a", points=1, skill="remember",
+        hints=(), explanation="It is not.",
+        evidence=(tipcourse.load_report().sections["prosecution"].sentences[0],),
+        options=(Option("a", "[a link](x)"), Option("b", "`code`", "No.")),
+    )
+    markdown = tipcourse.show(question).markdown()
+    assert r"Is \*this\* \<b\>bold\</b\> or \_not\_?" in markdown
+    assert r"\[a link\](x)" in markdown and r"\`code\`" in markdown
+    assert "Is *this* <b>bold</b> or _not_?" in tipcourse.show(question).text()
+
+
+def test_static_forms_hold_no_addresses_ids_or_times():
+    """No memory addresses, uuid-like ids or clock times in any static form or repr."""
+    shown = [tipcourse.show(q) for q in tipcourse.questions()] + [tipcourse.quiz(None)]
+    for item in shown:
+        for form in (item.markdown(), item.text(), repr(item), str(item)):
+            assert not ADDRESS.search(form)
+            assert not UUID_LIKE.search(form)
+            assert not TIME_LIKE.search(form)
+
+
+FORMS = """
+import json, tipcourse
+forms = {q.id: tipcourse.show(q)._repr_mimebundle_() for q in tipcourse.questions()}
+forms["quiz"] = tipcourse.quiz("prosecution")._repr_mimebundle_()
+forms["all"] = tipcourse.quiz(None)._repr_mimebundle_()
+print(json.dumps(forms, sort_keys=True, ensure_ascii=False))
+"""
+
+
+def test_static_forms_are_byte_identical_in_fresh_processes(tmp_path):
+    """Two fresh processes, with different hash seeds, print the very same bundles."""
+    outputs = []
+    for seed in ("1", "2"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed, "TIPCOURSE_LEARNER": "learner-a",
+                       "TIPCOURSE_HOME": str(tmp_path / "home")}
+        result = subprocess.run(
+            [sys.executable, "-c", FORMS], capture_output=True, env=environment, check=True
+        )
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]
+    bundles = json.loads(outputs[0])
+    assert all(set(bundle) == {"text/plain", "text/markdown"} for bundle in bundles.values())
+
+
+def test_spanish_static_forms():
+    """With Spanish chosen, the instructions and headings of the static forms are Spanish."""
+    tipcourse.set_language("es")
+    text = tipcourse.quiz("prosecution").text()
+    assert "Cuestionario: Prosecution" in text and "Pregunta 1 de" in text
+    assert "Para responder con código" in text
+
+
+def test_show_takes_an_id_and_quiz_takes_a_list():
+    """show("id") finds the question; quiz([...]) takes questions or ids in the order given."""
+    first, second = tipcourse.questions()[:2]
+    assert tipcourse.show(first.id).question == first
+    quiz = tipcourse.quiz([second.id, first])
+    assert [state.question for state in quiz.state.states] == [second, first]
+    with pytest.raises(ValueError, match="prosecution"):
+        tipcourse.quiz("no-such-section")
+
+
+NOTEBOOK_CELLS = [
+    "import tipcourse",
+    "tipcourse.quiz('prosecution')",
+    "tipcourse.show('prosecution.q02')",
+    "from IPython.display import display\ndisplay(tipcourse.show('protection.q01'))",
+]
+
+
+def test_saved_outputs_pass_nbval_strict_comparison_on_a_second_run(tmp_path):
+    """A notebook executed in a real kernel, then re-run by nbval, compares equal.
+
+    The widget view's model_id differs between runs; nbval skips that MIME type by default,
+    and the text/plain and text/markdown forms must match exactly. Both kernels inherit the
+    same TIPCOURSE_LEARNER (set by conftest), so the options come in the same order.
+    """
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK_CELLS]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = [output for cell in notebook.cells for output in cell.outputs]
+    widget_outputs = [output for output in outputs if display.WIDGET_VIEW in output.get("data", {})]
+    assert len(widget_outputs) == 3
+    assert all({"text/plain", "text/markdown"} <= set(output["data"]) for output in widget_outputs)
+    path = tmp_path / "quiz.ipynb"
+    nbformat.write(notebook, path)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p",
+         "no:cacheprovider", "-q", str(path)],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 passed" in result.stdout

@@ -1,0 +1,274 @@
+"""Code exercises in the learntools style: compute something, then check it.
+
+Exercises are data (``data/exercises/<section>.yaml``, schema ``data/exercises/schema.json``):
+a prompt, hints, a reference ``solution`` in Python that uses only ``tipcourse`` and pandas, and
+``answer``, the name of the variable the solution defines. The engine runs the solution once in a
+fresh namespace and compares the learner's value with the result, so no expected value is typed
+into the bank and every solution passes its own check by construction.
+
+Comparison settings: ``tolerance`` and ``relative_tolerance`` for numbers (also inside lists,
+Series and DataFrames), ``ordered: false`` to ignore the order of list items and table rows,
+``ignore_index: true`` to compare Series and DataFrames by values and not by row labels. When
+the answer is a function, ``calls`` lists argument lists; the learner's function is called with
+each and its results compared with the reference function's.
+
+``...`` or None means "not answered yet". ``check`` never raises on what a learner passes.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from pathlib import Path
+from typing import Any
+
+from . import outcome as outcomes
+from .banks import BankError, find, folder_and_schema, in_section, item_error, read_bank
+from .compare import InputError, check_length, compare, is_unanswered, kind_of, mismatch, short
+from .messages import message
+from .outcome import Outcome
+
+__all__ = [
+    "Code",
+    "Exercise",
+    "ExerciseBankError",
+    "Hint",
+    "UnknownExerciseError",
+    "exercise",
+    "exercises",
+    "load_exercises",
+]
+
+
+class ExerciseBankError(BankError):
+    """An exercise file or solution cannot be used: the message names file, id and field."""
+
+
+class UnknownExerciseError(KeyError):
+    """No exercise has that id; the message says how to find the ids."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Hint(str):
+    """A hint: plain text that a notebook shows as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+class Code(str):
+    """Python source that a notebook shows as a highlighted code block."""
+
+    def _repr_markdown_(self) -> str:
+        return f"```python\n{self}\n```"
+
+
+class Exercise:
+    """One code exercise. Get one with :func:`exercise` or :func:`exercises`."""
+
+    def __init__(self, item: dict[str, Any], source: Path) -> None:
+        self.id: str = item["id"]
+        self.section: str = item["section"]
+        self.prompt: str = item["prompt"].strip()
+        self.hints: tuple[str, ...] = tuple(hint.strip() for hint in item["hints"])
+        self.points: float = item.get("points", 1)
+        self.answer_name: str = item["answer"]
+        self.explanation: str = item.get("explanation", "").strip()
+        self.source = source
+        self._solution: str = item["solution"].strip("\n")
+        self._settings = {
+            "tolerance": float(item.get("tolerance", 0.0)),
+            "relative_tolerance": float(item.get("relative_tolerance", 0.0)),
+            "ordered": bool(item.get("ordered", True)),
+            "ignore_index": bool(item.get("ignore_index", False)),
+        }
+        self._calls: tuple[tuple[Any, ...], ...] = tuple(
+            tuple(args) for args in item.get("calls", [])
+        )
+        self._hints_shown = 0
+
+    def __repr__(self) -> str:
+        return f"<Exercise {self.id}: set {self.answer_name}, then {self.answer_code()}>"
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.id}** — {self.prompt}\n\n`{self.answer_code()}`"
+
+    def answer_code(self) -> str:
+        """The line a learner runs to check the answer."""
+        return f"tipcourse.exercise({self.id!r}).check({self.answer_name})"
+
+    # -- help -------------------------------------------------------------------------------
+
+    def hint(self) -> Hint:
+        """The next hint: the first call gives hint 1, the next call hint 2, and so on."""
+        if self._hints_shown >= len(self.hints):
+            return Hint(message("exercise.no_more_hints", total=len(self.hints), id=self.id))
+        self._hints_shown += 1
+        return Hint(
+            message(
+                "exercise.hint",
+                number=self._hints_shown,
+                total=len(self.hints),
+                text=self.hints[self._hints_shown - 1],
+            )
+        )
+
+    def solution(self) -> Code:
+        """The reference solution's code."""
+        return Code(self._solution)
+
+    def expected(self) -> Any:
+        """The reference answer (a copy), for instructors and tests."""
+        return copy.deepcopy(self._reference)
+
+    @functools.cached_property
+    def _reference(self) -> Any:
+        """The solution's value, computed once; a failing solution is an ExerciseBankError."""
+        namespace: dict[str, Any] = {"__name__": "__tipcourse_solution__"}
+        try:
+            exec(compile(self._solution, f"<solution of {self.id}>", "exec"), namespace)
+        except Exception as error:  # a broken reference solution is a bank error, named as such
+            raise self._bank_error(
+                "solution",
+                message("exercise.bank.solution_fails", error=f"{type(error).__name__}: {error}"),
+                message("exercise.bank.solution_fails_fix"),
+            ) from error
+        if self.answer_name not in namespace:
+            raise self._bank_error(
+                "answer",
+                message("exercise.bank.no_answer", name=self.answer_name),
+                message("exercise.bank.no_answer_fix", name=self.answer_name),
+            )
+        value = namespace[self.answer_name]
+        if kind_of(value) == "function" and not self._calls:
+            raise self._bank_error(
+                "calls", message("exercise.bank.no_calls"), message("exercise.bank.no_calls_fix")
+            )
+        return value
+
+    def _bank_error(self, field: str, problem: str, fix: str) -> ExerciseBankError:
+        return ExerciseBankError(
+            str(item_error(self.source, "exercise", self.id, field, problem, fix))
+        )
+
+    # -- checking ---------------------------------------------------------------------------
+
+    def check(self, value: Any) -> Outcome:
+        """Check ``value`` and record the attempt in the learner's progress when it is usable."""
+        return outcomes.record(
+            self.evaluate(value), item_id=self.id, section=self.section, kind="exercise"
+        )
+
+    def evaluate(self, value: Any) -> Outcome:
+        """Check ``value`` without recording anything. Never raises on what a learner passes."""
+        if is_unanswered(value):
+            return outcomes.unanswered(message("exercise.unanswered", name=self.answer_name))
+        expected = self._reference
+        try:
+            if isinstance(value, str):
+                check_length(value)
+            if kind_of(expected) == "function":
+                return self._evaluate_function(value, expected)
+            difference = compare(value, expected, **self._settings)
+        except InputError as error:
+            return outcomes.invalid(
+                message("exercise.invalid", problem=error.message, name=self.answer_name)
+            )
+        except Exception as error:  # a learner's object that pandas cannot compare at all
+            return outcomes.invalid(
+                message(
+                    "exercise.unreadable",
+                    error=f"{type(error).__name__}: {error}",
+                    name=self.answer_name,
+                )
+            )
+        if difference is None:
+            return self._right()
+        return self._wrong(difference)
+
+    def _right(self) -> Outcome:
+        key = "exercise.correct_function" if self._calls else "exercise.correct"
+        return outcomes.correct(
+            " ".join(
+                part for part in (message(key, name=self.answer_name), self.explanation) if part
+            )
+        )
+
+    def _wrong(self, detail: str) -> Outcome:
+        return outcomes.incorrect(message("exercise.incorrect", detail=detail, id=self.id))
+
+    def _evaluate_function(self, value: Any, reference: Any) -> Outcome:
+        if kind_of(value) != "function":
+            raise mismatch(reference, value)
+        for args in self._calls:
+            call = f"{self.answer_name}({', '.join(map(repr, args))})"
+            wanted = reference(*args)
+            try:
+                got = value(*args)
+            except (
+                Exception
+            ) as error:  # the learner's function failing is a wrong answer, explained
+                return self._wrong(
+                    message(
+                        "exercise.call_raised", call=call, error=f"{type(error).__name__}: {error}"
+                    )
+                )
+            try:
+                difference = compare(got, wanted, **self._settings)
+            except InputError as error:
+                return self._wrong(
+                    message(
+                        "exercise.call_unusable", call=call, got=short(got), problem=error.message
+                    )
+                )
+            if difference is not None:
+                return self._wrong(message("exercise.call_wrong", call=call, got=short(got)))
+        return self._right()
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+def load_exercises(folder: str | Path | None = None) -> dict[str, Exercise]:
+    """All exercises of a folder of YAML files, by id, in section order.
+
+    ``folder`` defaults to the course's ``data/exercises``. Raises :class:`ExerciseBankError`
+    for a file that breaks the schema or a solution that does not compile; a solution that fails
+    when run raises the same error on its first check.
+    """
+    folder, schema = folder_and_schema("exercises", folder)
+    bank: dict[str, Exercise] = {}
+    try:
+        for bank_file in read_bank(folder, "exercise", "exercises", schema):
+            for item in bank_file.items:
+                bank_file.check_placement(item, {found.id: found.source for found in bank.values()})
+                try:
+                    compile(item["solution"], f"<solution of {item['id']}>", "exec")
+                except SyntaxError as error:
+                    raise bank_file.error(
+                        item,
+                        "solution",
+                        message("exercise.bank.syntax", line=error.lineno, detail=error.msg),
+                        message("exercise.bank.syntax_fix"),
+                    ) from None
+                bank[item["id"]] = Exercise(item, bank_file.path)
+    except BankError as error:
+        raise ExerciseBankError(str(error)) from None
+    return bank
+
+
+@functools.cache
+def _default_exercises() -> dict[str, Exercise]:
+    return load_exercises()
+
+
+def exercises(section: str | None = None) -> list[Exercise]:
+    """Every exercise of the course, or of one ``section``, in the order the report reads."""
+    return in_section(_default_exercises(), section)
+
+
+def exercise(exercise_id: str) -> Exercise:
+    """The exercise with this id, e.g. ``tipcourse.exercise("prosecution.e01")``."""
+    return find(_default_exercises(), exercise_id, UnknownExerciseError, "exercise.unknown")
