@@ -1,7 +1,8 @@
 """Settings for the whole test run, notebooks included.
 
-nbval runs each notebook in a kernel that inherits this process's environment, so the learner,
-the language and the progress folder are fixed here: saved outputs (option order, messages,
+nbval runs each notebook in a kernel that inherits this process's environment, so the learner
+and the language are fixed here, and each notebook gets an empty progress folder of its own, as
+when the notebooks were built (tools/build_notebooks.py): saved outputs (option order, messages,
 progress tables) then come out the same on every machine, and tests never touch a learner's own
 ``~/.tipcourse``.
 """
@@ -10,14 +11,26 @@ import os
 import shutil
 import tempfile
 
-_home = tempfile.mkdtemp(prefix="tipcourse-test-home-")
+import pytest
+
+_root = tempfile.mkdtemp(prefix="tipcourse-test-home-")
+_notebook = {"path": None}
 
 
 def pytest_configure(config):
     os.environ["TIPCOURSE_LEARNER"] = "course-check"
     os.environ["TIPCOURSE_LANG"] = "en"
-    os.environ["TIPCOURSE_HOME"] = _home
+    os.environ["TIPCOURSE_HOME"] = _root
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a notebook's kernel starts (at its first cell), give it a fresh progress folder."""
+    path = getattr(item, "path", None)
+    if path is not None and path.suffix == ".ipynb" and path != _notebook["path"]:
+        _notebook["path"] = path
+        os.environ["TIPCOURSE_HOME"] = tempfile.mkdtemp(prefix=path.stem + "-", dir=_root)
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(_home, ignore_errors=True)
+    shutil.rmtree(_root, ignore_errors=True)

@@ -86,12 +86,11 @@ def test_an_unknown_id_says_how_to_find_the_ids():
 
 
 def test_exercises_can_be_listed_by_section():
-    """exercises(section) gives that section's exercises."""
-    assert [e.id for e in tipcourse.exercises("prosecution")] == [
-        "prosecution.e01",
-        "prosecution.e02",
-        "prosecution.e03",
-    ]
+    """exercises(section) gives that section's exercises, in id order, and only those."""
+    for section in SECTION_NAMES:
+        listed = [e.id for e in tipcourse.exercises(section)]
+        assert listed == sorted(e.id for e in ALL if e.section == section)
+        assert listed and all(item.startswith(section + ".e") for item in listed)
 
 
 # -- help -------------------------------------------------------------------------------------
@@ -299,3 +298,21 @@ def test_a_solution_that_fails_is_a_bank_error_not_a_learner_error(tmp_path, cha
         and f"'{field}'" in str(raised.value)
         and words in str(raised.value)
     )
+
+
+@by_id(ALL)
+def test_every_exercise_evidence_quote_is_in_the_report(exercise):
+    """An exercise's evidence quotes are found verbatim in the report, in its own section."""
+    report = tipcourse.load_report()
+    for quote in exercise.evidence:
+        location = report.locate(quote)
+        assert location is not None, f"{exercise.id}: not in the report: {quote!r}"
+        assert location.section == exercise.section
+
+
+@by_id(ALL)
+def test_every_starter_runs_and_leaves_the_exercise_unanswered(exercise):
+    """The code a learner starts from runs as it is and checks as "not answered yet"."""
+    namespace = {"tipcourse": tipcourse}
+    exec(exercise.starter, namespace)
+    assert exercise.evaluate(namespace[exercise.answer_name]).status == "unanswered"

@@ -88,3 +88,11 @@ def test_a_missing_progress_module_warns_but_returns_the_outcome(monkeypatch):
     made = outcomes.incorrect("Look again.")
     with pytest.warns(RuntimeWarning, match="could not be saved"):
         assert outcomes.record(made, item_id="a.q01", section="overview", kind="question") is made
+
+
+def test_an_outcome_shows_in_words_wherever_it_is_printed():
+    """repr() (a terminal, a plain-text notebook output) gives the symbol, the word and the message."""
+    from tipcourse.outcome import correct, unanswered
+
+    assert repr(correct("Well done.")) == str(correct("Well done.")) == "✓ Correct: Well done."
+    assert repr(unanswered("Replace ...")).startswith("– ")

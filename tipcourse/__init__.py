@@ -4,7 +4,7 @@ Importing this package is light: pandas, matplotlib and ipywidgets load when fir
 """
 
 from .datasets import glossary, load_report, report_metadata, tier_history, tiers
-from .display import quiz, show
+from .display import quiz, reading, show
 from .exercises import exercise, exercises
 from .facts import (
     budget,
@@ -46,6 +46,7 @@ __all__ = [
     "question",
     "questions",
     "quiz",
+    "reading",
     "report_metadata",
     "sentences_by_jurisdiction",
     "set_language",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import kernel
+from .datasets import load_report
 from .messages import message
 from .questions import CHOICE_TYPES
 from .questions import question as find_question
@@ -29,6 +30,7 @@ __all__ = [
     "number_text",
     "quiz",
     "quiz_summary",
+    "reading",
     "show",
 ]
 
@@ -263,3 +265,60 @@ def quiz(section: str | Iterable[Any] | None = None, learner: str | None = None)
         chosen = [find_question(item) if isinstance(item, str) else item for item in items]
         title = message("quiz.title_mixed")
     return Quiz(QuizState(chosen, learner), title)
+
+
+class Reading:
+    """Paragraphs of the report, quoted with where they come from: ``tipcourse.reading(...)``."""
+
+    def __init__(self, section: str, paragraphs: list[tuple[int, str]]) -> None:
+        self.section = section
+        self.paragraphs = paragraphs
+
+    def _cite(self, number: int) -> str:
+        report = load_report()
+        return message(
+            "reading.cite",
+            year=report.year,
+            country=report.country,
+            section=section_title(self.section),
+            number=number + 1,
+        )
+
+    def markdown(self) -> str:
+        parts = []
+        for number, text in self.paragraphs:
+            parts.append(f"> {text.translate(_MARKDOWN)}\n>\n> — *{self._cite(number)}*")
+        return "\n\n".join(parts)
+
+    def text(self) -> str:
+        return "\n\n".join(f"{text}\n  — {self._cite(number)}" for number, text in self.paragraphs)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        return self.text()
+
+
+def reading(section: str, paragraph: int | Iterable[int] | None = None) -> Reading:
+    """Paragraphs of a section of the report, quoted with their source, numbered from 1.
+
+    ``tipcourse.reading("prosecution")`` quotes the whole section; ``reading("prosecution", 2)``
+    its second paragraph; ``reading("protection", [1, 2])`` the first two.
+    """
+    sections = load_report().sections
+    if section not in sections:
+        raise ValueError(message("reading.no_section", section=section, sections=", ".join(sections)))
+    found = sections[section]
+    count = len(found.paragraphs)
+    if paragraph is None:
+        numbers = list(range(1, count + 1))
+    elif isinstance(paragraph, int):
+        numbers = [paragraph]
+    else:
+        numbers = list(paragraph)
+    for number in numbers:
+        if not 1 <= number <= count:
+            raise ValueError(message("reading.no_paragraph", section=section, number=number,
+                                     count=count))
+    return Reading(section, [(number - 1, found.paragraphs[number - 1]) for number in numbers])

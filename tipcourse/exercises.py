@@ -76,6 +76,8 @@ class Exercise:
         self.points: float = item.get("points", 1)
         self.answer_name: str = item["answer"]
         self.explanation: str = item.get("explanation", "").strip()
+        self.evidence: tuple[str, ...] = tuple(item.get("evidence", ()))
+        self.starter: str = item.get("starter", f"{self.answer_name} = ...").strip("\n")
         self.source = source
         self._solution: str = item["solution"].strip("\n")
         self._settings = {

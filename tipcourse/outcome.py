@@ -38,7 +38,7 @@ STATUSES = {
 _SYMBOLS = {"correct": "✓", "partial": "✗", "incorrect": "✗", "unanswered": "–", "invalid": "–"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Outcome:
     """The result of checking one answer.
 
@@ -65,6 +65,10 @@ class Outcome:
             raise ValueError(f"score must be between 0 and 1, not {self.score}")
 
     def __str__(self) -> str:
+        return render_text(self)
+
+    def __repr__(self) -> str:
+        """A notebook without Markdown, or a terminal, shows the outcome in words."""
         return render_text(self)
 
     def _repr_markdown_(self) -> str:

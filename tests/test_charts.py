@@ -1,0 +1,133 @@
+"""Charts: titled, labelled, sourced, colour-blind safe, described in words, and restylable."""
+
+import re
+
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+import tipcourse
+from tipcourse import charts
+
+
+def _number(value):
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+CHARTS = {
+    "budget_cut": lambda: charts.budget_cut(tipcourse.budget()),
+    "convictions": lambda: charts.convictions(tipcourse.convictions_by_jurisdiction()),
+    "sentence_ranges": lambda: charts.sentence_ranges(tipcourse.sentences_by_jurisdiction()),
+    "victims_by_agency": lambda: charts.victims_by_agency(tipcourse.victims_identified()),
+    "foreign_victim_outcomes": lambda: charts.foreign_victim_outcomes(
+        tipcourse.foreign_victim_outcomes()
+    ),
+    "tier_distribution": lambda: charts.tier_distribution(tipcourse.tiers()),
+    "tier_history": lambda: charts.tier_history(tipcourse.tier_history()),
+    "bar": lambda: charts.bar({"Prosecution": 4, "Protection": 5}, title="Recommendations per P",
+                              xlabel="Recommendations (number)"),
+}
+
+
+@pytest.fixture(params=sorted(CHARTS))
+def chart(request):
+    return CHARTS[request.param]()
+
+
+def test_a_chart_is_a_matplotlib_figure_with_title_labels_and_source(chart):
+    """Title, at least one labelled axis, and a caption naming the source."""
+    assert isinstance(chart, Figure)
+    assert chart.get_suptitle()
+    axes = chart.axes[0]
+    assert axes.get_xlabel() or axes.get_ylabel()
+    caption = chart.get_supxlabel()
+    assert caption.startswith("Source:") and caption in chart.alt_text
+
+
+def test_colours_come_from_the_colour_blind_safe_palette(chart):
+    """Every filled bar and line uses an Okabe–Ito colour (or plain black, white and greys)."""
+    allowed = {colour.lower() for colour in charts.PALETTE} | {"#000000", "#ffffff", "#333333"}
+    axes = chart.axes[0]
+    used = {to_hex(patch.get_facecolor()) for patch in axes.patches}
+    used |= {to_hex(line.get_color()) for line in axes.lines}
+    assert used <= allowed
+
+
+def test_the_chart_shows_as_an_image_with_its_description_as_alt_text(chart):
+    """In a notebook: an <img> whose alt is the description; as text: the description."""
+    bundle = chart._repr_mimebundle_()
+    assert bundle["text/plain"] == chart.alt_text
+    match = re.fullmatch(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="([^"]+)">',
+                         bundle["text/html"])
+    assert match and len(match.group(1)) > 40
+
+
+def test_the_description_states_every_value_drawn():
+    """A screen-reader user gets the same numbers as a sighted one."""
+    convictions = tipcourse.convictions_by_jurisdiction()
+    text = charts.convictions(convictions).alt_text
+    for row in convictions.itertuples():
+        assert f"{row.jurisdiction} ({row.level}): {row.convictions}" in text
+    assert f"Bar chart of {convictions['convictions'].sum()} trafficking convictions" in text
+    budget = tipcourse.budget()
+    before, after = budget["usd"]
+    text = charts.budget_cut(budget).alt_text
+    assert f"${before:,.0f}" in text and f"${after:,.0f}" in text
+    assert f"{(after - before) / before * 100:.1f}%" in text
+    history = tipcourse.tier_history()
+    text = charts.tier_history(history).alt_text
+    unsure = history[history["confidence"] != "high"]["report_year"]
+    assert all(str(year) in text.split("Less certain placements:")[1] for year in unsure)
+
+
+def test_the_budget_chart_title_gives_the_cut_computed_from_the_data():
+    """The percentage in the title is computed from the two amounts, not typed in."""
+    budget = tipcourse.budget()
+    before, after = budget["usd"]
+    title = charts.budget_cut(budget).get_suptitle()
+    assert title == f"Programme budget cut by {abs((after - before) / before * 100):.1f}%"
+
+
+def test_sentence_ranges_say_whether_they_fit_the_law():
+    """The description checks every range against the law's range rather than assuming it."""
+    table = tipcourse.sentences_by_jurisdiction()
+    assert charts.sentence_ranges(table).alt_text.count("every range lies inside it") == 1
+    longer = table.copy()
+    longer.loc[0, "max_years"] = 20
+    assert "not every range lies inside it" in charts.sentence_ranges(longer).alt_text
+
+
+def test_victim_counts_are_drawn_apart_with_a_warning_not_to_add_them():
+    """Counts that overlap are separate bars, and the chart says not to add them up."""
+    victims = tipcourse.victims_identified()
+    chart = charts.victims_by_agency(victims)
+    in_2011 = victims[victims["year"] == 2011]
+    assert len(chart.axes[0].patches) == len(in_2011)
+    assert "must not be added up" in chart.alt_text
+    for row in in_2011.itertuples():
+        assert f"{row.agency}: {_number(row.victims)}" in chart.alt_text
+
+
+def test_tier_distribution_counts_the_panel_and_names_the_unranked():
+    """Bars count the countries per tier in the chosen year; the unranked are mentioned."""
+    tiers = tipcourse.tiers()
+    year = tiers[tiers["year"] == 2012]
+    chart = charts.tier_distribution(tiers)
+    for tier in charts.TIER_ORDER:
+        assert f"{tier}: {(year['tier'] == tier).sum()}" in chart.alt_text
+    unranked = (~year["tier"].isin(charts.TIER_ORDER)).sum()
+    assert f"{unranked} countries of the panel were not ranked" in chart.alt_text
+
+
+def test_learners_can_restyle_a_chart_and_show_it_again():
+    """A chart is an ordinary figure: change its title or colours and it shows the change."""
+    chart = charts.budget_cut(tipcourse.budget())
+    chart.suptitle("My title")
+    chart.axes[0].patches[0].set_facecolor("#009E73")
+    assert chart.get_suptitle() == "My title"
+    assert chart._repr_mimebundle_()["text/html"].startswith("<img")
+
+
+def test_a_chart_renders_the_same_bytes_twice():
+    """No timestamp or version inside the PNG: the same data gives the same image."""
+    assert CHARTS["convictions"]().png() == CHARTS["convictions"]().png()
