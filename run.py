@@ -3,6 +3,7 @@
     python run.py start    # install into .venv and open the course in JupyterLab
                            # (options go to `tipcourse start`, e.g. --no-browser --port 8890)
     python run.py test     # install into .venv with the test tools and run every test
+                           # (and, as root with apt-get, Debian's Chromium for tests/browser)
 
 The first run creates a virtual environment in ``.venv`` and installs tipcourse into it;
 later runs reuse it and reinstall only when ``pyproject.toml`` has changed.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -21,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / "tipcourse-install.stamp"
+CHROMIUM = "/usr/bin/chromium"
+APT_LISTS = Path("/var/lib/apt/lists")
 
 
 def venv_python() -> Path:
@@ -44,7 +48,10 @@ def ensure_environment(extras: str) -> Path:
                 f"Could not create a virtual environment ({error}).\n"
                 "On Debian or Ubuntu, install the venv module first: sudo apt install python3-venv"
             )
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    constraints = binder_constraints()
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + extras.encode() + constraints.encode()
+    ).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
     print("Installing tipcourse and its dependencies (the first time takes a few minutes) ...", flush=True)
@@ -53,11 +60,31 @@ def ensure_environment(extras: str) -> Path:
         [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
         [str(python), "-m", "pip", "install", "--quiet", "--editable", target],
     ]
+    if constraints:  # the versions Binder runs, so the tests check what learners get there
+        (VENV / "binder-constraints.txt").write_text(constraints)
+        steps[1] += ["--constraint", str(VENV / "binder-constraints.txt")]
     for step in steps:
         if subprocess.call(step, cwd=ROOT) != 0:
             sys.exit("Installation failed: see pip's message above. Check your network connection and try again.")
     STAMP.write_text(wanted)
     return python
+
+
+def binder_constraints() -> str:
+    """The exact versions pinned in binder/requirements.txt, when this Python can install them.
+
+    Binder's pins need the Python named in binder/runtime.txt; an older Python (3.10 is
+    supported) gets the newest versions pyproject.toml allows instead.
+    """
+    requirements, runtime = ROOT / "binder" / "requirements.txt", ROOT / "binder" / "runtime.txt"
+    if not (requirements.exists() and runtime.exists()):
+        return ""
+    wanted = tuple(int(part) for part in runtime.read_text().strip().removeprefix("python-").split("."))
+    if sys.version_info[: len(wanted)] < wanted:
+        return ""
+    lines = [line.split("#")[0].strip() for line in requirements.read_text().splitlines()]
+    pins = [line for line in lines if "==" in line]
+    return "\n".join(pins) + "\n"
 
 
 def start(arguments: list[str]) -> int:
@@ -66,9 +93,60 @@ def start(arguments: list[str]) -> int:
     return subprocess.call([str(python), "-m", "tipcourse", "start", *arguments], cwd=ROOT)
 
 
+def chromium_found(chromium: str = CHROMIUM) -> bool:
+    """Whether Debian's Chromium is there: ``chromium`` itself, or ``chromium`` on PATH."""
+    return os.path.exists(chromium) or shutil.which("chromium") is not None
+
+
+def ensure_chromium(chromium: str = CHROMIUM, apt_get: str | None = None) -> bool:
+    """Install Chromium for the browser tests when it is missing and this is root with apt-get.
+
+    Playwright cannot download its own browser here, so tests/browser drive Debian's
+    Chromium. Elsewhere, one line says that those tests will be skipped (and fail under
+    CI=true). Returns whether Chromium is there afterwards.
+    """
+    if chromium_found(chromium):
+        return True
+    apt_get = apt_get or shutil.which("apt-get")
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (apt_get and is_root):
+        print(
+            "Chromium is not installed, so the browser tests (tests/browser) will be skipped "
+            "(and fail under CI=true); to run them, install it: sudo apt-get install chromium",
+            flush=True,
+        )
+        return False
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+
+    def apt(*words: str) -> int:
+        print(f"Running: apt-get {' '.join(words)}", flush=True)
+        return subprocess.call([apt_get, *words], env=environment, stdin=subprocess.DEVNULL)
+
+    print("Chromium is missing: installing Debian's chromium package for the browser tests.",
+          flush=True)
+    updated = False
+    if not any(APT_LISTS.glob("*Packages*")):  # no package lists yet: apt-get knows nothing
+        apt("update")
+        updated = True
+    status = apt("install", "-y", "chromium")
+    if status != 0 and not updated:  # stale package lists: update them and try once more
+        apt("update")
+        status = apt("install", "-y", "chromium")
+    if status != 0 or not chromium_found(chromium):
+        print(
+            "Could not install Chromium (see apt-get's message above): the browser tests will "
+            "be skipped (and fail under CI=true).",
+            flush=True,
+        )
+        return False
+    print(f"Chromium installed: {shutil.which('chromium') or chromium}", flush=True)
+    return True
+
+
 def test(arguments: list[str]) -> int:
     """Run every test; finding no tests counts as a failure."""
     python = ensure_environment("test")
+    ensure_chromium()
     status = subprocess.call([str(python), "-m", "pytest", *arguments], cwd=ROOT)
     if status == 5:
         print("pytest collected no tests: that is a failure, not a pass.", file=sys.stderr)

@@ -103,6 +103,7 @@ def test_wheel_carries_the_data_and_licences(wheel):
         "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.LICENSE.txt",
         "tipcourse/locales/en.json",
         "tipcourse/notebooks/00-start-here.ipynb",
+        "tipcourse/course/04-prosecution.md",
     ):
         assert needed in names, needed
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)

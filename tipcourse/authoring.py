@@ -176,7 +176,7 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[dict[st
     answer = f"{BEGIN}\n{item.solution()}\n{END}" if solutions else item.starter
     code = _cell("code", f"{answer}\n\n{item.answer_code()}", exercise=item.id, role="answer")
     if solutions:
-        code.metadata["nbgrader"] = {"grade": False, "grade_id": item.id, "locked": False,
+        code.metadata["nbgrader"] = {"grade": False, "grade_id": item.id.replace(".", "-"), "locked": False,
                                      "schema_version": 3, "solution": True}
     return [prompt, code, _cell("code", HELP.format(id=item.id), exercise=item.id, role="help")]
 

@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     whose.add_argument("--reset", action="store_true", help=message("cli.progress.reset_help"))
     progress.add_argument("--yes", action="store_true", help=message("cli.progress.yes_help"))
     progress.set_defaults(run=_progress)
+    from . import assign, export, grade
+
+    assign.add_parser(commands)
+    grade.add_parser(commands)
+    export.add_parser(commands)
     return parser
 
 

@@ -632,6 +632,7 @@ class ProgressReport:
                 min=0.0,
                 max=most,
                 description=_section_title(record.section),
+                tooltip=self.bar_label(record),  # else the label's hover text reads "null"
                 style={"description_width": "11em"},
                 layout=widgets.Layout(width="28em"),
             )

@@ -252,6 +252,8 @@ class QuestionView:
                 value=None,
                 description=message("widget.label.answer"),
                 description_allow_html=False,
+                # Without a tooltip, ipywidgets sets the label's title to the text "null".
+                tooltip=instruction(self.state.question),
                 style=look.labelled,
                 layout=look.full_width,
             )
@@ -276,8 +278,10 @@ class QuestionView:
             return self._build_order(len(options))
         text = widgets.Text(
             value="",
-            # Sent on Enter or on leaving the box: one update, never overtaken by the click.
-            continuous_update=False,
+            # Sent on every keystroke. Sent only on leaving the box, the value could reach the
+            # kernel after a quick click on Check (ipykernel may handle the two comm messages
+            # out of order), and the previous answer would be checked.
+            continuous_update=True,
             description=message("widget.label.answer"),
             placeholder=message(f"widget.placeholder.{kind}"),
             description_allow_html=False,

@@ -1,0 +1,48 @@
+"""The core path in Jupyter Notebook 7: open a course notebook, run it, answer, see feedback."""
+
+from __future__ import annotations
+
+import re
+
+from jupyter_browser import QuestionWidget, clean, right_answer, wrong_answer
+
+import tipcourse
+from tipcourse.messages import message
+from tipcourse.outcome import label
+
+START = "00-start-here.ipynb"
+
+
+def test_core_path_in_notebook_7(notebook7_server, open_notebook):
+    """/notebooks/00-start-here.ipynb opens in Notebook 7, Run All Cells finishes without an
+    error, and its first question answers a wrong and then a right answer in words."""
+    notebook = open_notebook(notebook7_server, START)
+    page = notebook.page
+    assert "/notebooks/" in page.url
+    # Notebook 7's single-document page, not JupyterLab's shell.
+    assert page.evaluate("() => document.body.dataset.notebook") == "notebooks"
+    assert not page.locator(".jp-LabShell, #jp-main-dock-panel").count(), "this is JupyterLab"
+    notebook.run_all()
+    errors, _ = notebook.errors()
+    assert not errors, errors
+
+    first = page.locator(".tipcourse-question p > strong").first
+    first.wait_for()
+    question_id = re.match(r"^\s*(\S+) ·", first.text_content()).group(1)
+    question = tipcourse.question(question_id)
+    widget = QuestionWidget(page, question.id)
+    widget.box.scroll_into_view_if_needed()
+
+    shown_order = widget.order_shown() if question.type == "order" else None
+    wrong, feedback = wrong_answer(question, shown_order)
+    widget.choose(question, wrong)
+    widget.check()
+    shown = widget.wait_text(widget.feedback(), [label(question.evaluate(wrong)), feedback])
+    assert "✗" in shown
+
+    widget.choose(question, right_answer(question))
+    widget.check()
+    shown = widget.wait_text(
+        widget.feedback(), [f"✓ {message('outcome.label.correct')}", question.explanation]
+    )
+    assert clean(question.explanation) in shown

@@ -1,0 +1,322 @@
+"""``tipcourse grade``: scored from outside the learner's code, hostile notebooks included.
+
+One batch of small notebooks built here runs once (two at a time) and each test reads its row:
+the batch also shows that one hostile notebook never stops the others or changes their rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import tipcourse
+from tipcourse import grade as grading
+from tipcourse.assign import assign
+
+ITEMS = ["prosecution.q01", "prosecution.q06", "prosecution.e01", "prosecution.e02"]
+SECRET = f"tipcourse-secret-{uuid.uuid4().hex}"
+CHILD = f"tipcourse-hostile-child-{uuid.uuid4().hex}"
+SETUP = "import tipcourse"
+E01 = str(tipcourse.exercise("prosecution.e01").solution())
+E02 = str(tipcourse.exercise("prosecution.e02").solution())
+
+
+def cell(source, **meta):
+    made = nbformat.v4.new_code_cell(source)
+    if meta:
+        made.metadata["tipcourse"] = meta
+    return made
+
+
+def answers(q01="18", q06='"a"', e01=E01, e02=E02, learner='"Ana"'):
+    """The answer cells of the small assignment, in order, each with its metadata."""
+    return [
+        cell(SETUP, role="setup"),
+        cell(f"learner = {learner}", role="learner"),
+        cell(f"prosecution_q01 = {q01}", role="answer", question="prosecution.q01"),
+        cell(f"prosecution_q06 = {q06}", role="answer", question="prosecution.q06"),
+        cell(f"{e01}\ntipcourse.exercise('prosecution.e01').check(total_convictions)",
+             role="answer", exercise="prosecution.e01"),
+        cell(e02, role="answer", exercise="prosecution.e02"),
+    ]
+
+
+def notebook(cells):
+    made = nbformat.v4.new_notebook()
+    made.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    made.metadata["tipcourse"] = {"assignment": {"notebook": "hw.ipynb", "items": ITEMS}}
+    made.cells = cells
+    return nbformat.writes(made)
+
+
+WRONG = dict(q01="12", q06='"c"', e01="total_convictions = 99", e02="route_case = lambda suspects: 'SIEDO'")
+
+MONKEYPATCH = """
+import builtins, json, tipcourse, tipcourse.questions, tipcourse.exercises, tipcourse.compare
+from tipcourse import outcome
+class Always:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: outcome.correct("Correct")
+tipcourse.question = tipcourse.exercise = lambda *args: Always()
+tipcourse.questions.Question.evaluate = lambda self, answer: outcome.correct("Correct")
+tipcourse.exercises.Exercise.evaluate = lambda self, value: outcome.correct("Correct")
+tipcourse.compare.compare = lambda *args, **kwargs: None
+json.dumps = lambda *args, **kwargs: '{"prosecution.q01": 18, "prosecution.q06": "a"}'
+builtins.globals = lambda: {"prosecution_q01": 18, "prosecution_q06": "a"}
+get_ipython().user_expressions = lambda expressions: {
+    name: {"status": "ok", "data": {"text/plain": repr('{"prosecution.q01": 18}')}, "metadata": {}}
+    for name in expressions}
+"""
+
+FAKE_OUTPUT = """
+print("✓ Correct: prosecution.q01")
+print("Score: 32 / 32 — all correct")
+print('{"prosecution.q01": 18, "prosecution.q06": "a"}')
+from IPython.display import display, Markdown
+display(Markdown("**✓ Correct**"))
+"""
+
+SEARCH = f"""
+import os
+# Built at run time, so the search does not find its own source (e.g. in IPython's history).
+WORDS = ["{SECRET[:20]}" + "{SECRET[20:]}", "prosecution_q01 " + "= 18", "BEGIN " + "SOLUTION"]
+found = False
+places = [os.getcwd(), os.path.expanduser("~"), os.environ.get("TMPDIR", "/nonexistent")]
+for place in places:
+    for folder, _, names in os.walk(place):
+        for name in names:
+            try:
+                text = open(os.path.join(folder, name), errors="ignore").read()
+            except OSError:
+                continue
+            if any(word in text for word in WORDS):
+                found = True
+found = found or WORDS[0] in open("/proc/self/environ", errors="ignore").read()
+found = found or any(WORDS[0] in value for value in os.environ.values())
+learner = "found" if found else "clean:" + ",".join(sorted(k for k in os.environ if k.startswith(("GRADER", "AWS"))))
+open("written-by-learner.txt", "w").write("mine")
+open(os.path.expanduser("~/home-file.txt"), "w").write("mine")
+import tempfile; tempfile.NamedTemporaryFile(delete=False).write(b"mine")
+prosecution_q01 = 18
+"""
+
+LOOP = """
+import time
+while True:
+    try:
+        time.sleep(0.05)
+    except KeyboardInterrupt:
+        pass
+"""
+
+MEMORY = """
+hoard = []
+while True:
+    hoard.append(bytearray(64 * 1024 * 1024))
+"""
+
+CHILDREN = f"""
+import subprocess, sys
+code = "import time; time.sleep(120)"
+subprocess.Popen([sys.executable, "-c", code, "{CHILD}"])
+subprocess.Popen([sys.executable, "-c", code, "{CHILD}"], start_new_session=True)
+subprocess.Popen([sys.executable, "-c", code, "{CHILD}"], start_new_session=True, env={{}})
+"""
+
+
+def build_batch(folder: Path) -> dict[str, Path]:
+    cases = {
+        "good": notebook(answers()),
+        "wrong": notebook(answers(**WRONG)),
+        "monkeypatch": notebook([*answers(**WRONG)[:2], cell(MONKEYPATCH), *answers(**WRONG)[2:],
+                                 cell("tipcourse.question('prosecution.q01').check(12)")]),
+        "fake_output": notebook([*answers(**WRONG), cell(FAKE_OUTPUT)]),
+        "after_the_fact": notebook([*answers(**WRONG), cell(
+            "prosecution_q01 = 18\nprosecution_q06 = 'a'\ntotal_convictions = 14")]),
+        "search": notebook([cell(SEARCH, role="answer", question="prosecution.q01")]),
+        "loop": notebook([*answers()[:3], cell(LOOP), *answers()[3:]]),
+        "memory": notebook([*answers()[:3], cell(MEMORY), *answers()[3:]]),
+        "children": notebook([*answers(), cell(CHILDREN)]),
+        "deleted": notebook([cells for index, cells in enumerate(answers()) if index != 4]),
+        "reordered": notebook(list(reversed(answers()))),
+        "duplicated": notebook([*answers(), *answers(**WRONG)[2:4], answers()[3]]),
+        "no_metadata": notebook([nbformat.v4.new_code_cell(c.source) for c in answers()]),
+    }
+    paths = {}
+    for name, text in cases.items():
+        paths[name] = folder / f"{name}.ipynb"
+        paths[name].write_text(text, "utf-8")
+    paths["malformed"] = folder / "malformed.ipynb"
+    paths["malformed"].write_text('{"cells": [', "utf-8")
+    paths["not_notebook"] = folder / "not_notebook.ipynb"
+    paths["not_notebook"].write_text('{"hello": "world", "cells": "no"}', "utf-8")
+    paths["a_list"] = folder / "a_list.ipynb"
+    paths["a_list"].write_text("[1, 2, 3]", "utf-8")
+    return paths
+
+
+def grader_temp_folders() -> set[str]:
+    return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("tipcourse-grade-")}
+
+
+def child_processes() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if CHILD.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("submissions")
+    paths = build_batch(folder)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    temp_before = grader_temp_folders()
+    os.environ["GRADER_SECRET"] = SECRET  # the grader's environment must not reach a kernel
+    progress = io.StringIO()
+    try:
+        results = grading.grade(list(paths.values()), None, jobs=2, timeout=25, memory_mb=2500,
+                                progress=progress)
+    finally:
+        del os.environ["GRADER_SECRET"]
+    out = tmp_path_factory.mktemp("out")
+    grading.write_gradebook(results, out / "gradebook.csv")
+    grading.write_feedback(results, out / "feedback")
+    rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
+    return {
+        "paths": paths, "folder": folder, "before": before, "temp_before": temp_before,
+        "rows": {Path(row["submission"]).stem: row for row in rows}, "out": out,
+        "results": {Path(result.submission).stem: result for result in results},
+        "progress": progress.getvalue(),
+    }
+
+
+def row(batch, name):
+    return batch["rows"][name]
+
+
+def test_a_correct_notebook_scores_full_marks_with_its_learner(batch):
+    """Right answers of every kind (number, key, table sum, function) earn every point."""
+    good = row(batch, "good")
+    assert (good["status"], good["learner"], good["score"], good["max_score"]) == ("ok", "Ana", "5", "5")
+    assert [good[item] for item in ITEMS] == ["1", "1", "1", "2"]
+
+
+def test_the_gradebook_has_the_columns_and_one_row_per_submission(batch):
+    """submission, learner, status, score, max_score, detail, then one column per item."""
+    header = (batch["out"] / "gradebook.csv").read_text("utf-8").splitlines()[0].split(",")
+    assert header == grading.COLUMNS + ITEMS
+    assert set(batch["rows"]) == {path.stem for path in batch["paths"].values()}
+
+
+def test_wrong_answers_score_zero_and_feedback_gives_hints_not_answers(batch):
+    """Feedback says what was wrong, with the hint; never the answer or the solution."""
+    assert row(batch, "wrong")["score"] == "0"
+    text = (batch["out"] / "feedback" / "wrong.md").read_text("utf-8")
+    question = tipcourse.question("prosecution.q01")
+    assert "✗" in text and "Hint: " + " ".join(question.hints[0].split()) in text
+    assert question.explanation.split(".")[0] not in text
+    assert "return \"FEVIMTRA\" if suspects <= 3" not in text and "14" not in text
+    good = (batch["out"] / "feedback" / "good.md").read_text("utf-8")
+    assert good.count("✓ Correct") == 4 and "Hint" not in good
+
+
+def test_monkeypatching_tipcourse_and_the_capture_changes_nothing(batch):
+    """Redefined checks, json.dumps, globals and user_expressions cannot forge a right answer."""
+    monkey = row(batch, "monkeypatch")
+    assert monkey["score"] == "0" and monkey["status"] in ("ok", "error"), monkey["detail"]
+
+
+def test_printed_correct_and_fake_scores_are_ignored(batch):
+    """What a notebook prints or displays is never read."""
+    assert row(batch, "fake_output")["score"] == "0"
+
+
+def test_answers_changed_after_their_cell_do_not_count(batch):
+    """The answer is the value its answer cell left, captured right after that cell ran."""
+    assert row(batch, "after_the_fact")["score"] == "0"
+
+
+def test_the_kernel_finds_no_key_no_grader_environment_and_writes_only_in_its_folder(batch):
+    """Searching its folder, home, temp and environment finds nothing; its files vanish."""
+    search = row(batch, "search")
+    assert search["learner"] == "clean:" and search["prosecution.q01"] == "1"
+    after = {path.name: path.read_bytes() for path in batch["folder"].iterdir()}
+    assert after == batch["before"]
+    assert grader_temp_folders() <= batch["temp_before"]
+
+
+def test_an_endless_loop_times_out_and_keeps_earlier_answers(batch):
+    """A loop that ignores interrupts is stopped at the deadline; answers before it count."""
+    loop = row(batch, "loop")
+    assert loop["status"] == "timeout" and loop["prosecution.q01"] == "1"
+    assert loop["prosecution.e02"] == "0"
+
+
+def test_unbounded_memory_hits_the_limit_not_the_machine(batch):
+    """The kernel's RLIMIT_AS turns the hoarding into an error; the batch goes on."""
+    memory = row(batch, "memory")
+    assert memory["status"] == "error" and memory["prosecution.q01"] == "1"
+
+
+def test_child_processes_are_killed_with_the_kernel(batch):
+    """Children, in the kernel's group, in a new session, even with an empty environment, are gone."""
+    assert row(batch, "children")["score"] == "5"
+    assert child_processes() == []
+
+
+@pytest.mark.parametrize("name, words", [
+    ("malformed", "broken JSON"), ("not_notebook", "not"), ("a_list", "not a Jupyter notebook")])
+def test_a_file_that_is_not_a_notebook_is_invalid(batch, name, words):
+    """Broken JSON and JSON that is no notebook get status invalid, score 0, and a reason."""
+    found = row(batch, name)
+    assert (found["status"], found["score"]) == ("invalid", "0") and words in found["detail"]
+
+
+def test_deleted_reordered_and_duplicated_cells(batch):
+    """A deleted answer loses its points only; reordered cells still count; the last run counts."""
+    deleted = row(batch, "deleted")
+    assert (deleted["status"], deleted["prosecution.e01"], deleted["score"]) == ("ok", "0", "4")
+    reordered = row(batch, "reordered")
+    assert (reordered["status"], reordered["score"]) == ("ok", "5")
+    duplicated = row(batch, "duplicated")
+    assert (duplicated["prosecution.q01"], duplicated["prosecution.q06"]) == ("0", "1")
+
+
+def test_a_notebook_without_cell_metadata_is_captured_at_the_end(batch):
+    """Stripped metadata: the answer variables are read once after the last cell."""
+    assert row(batch, "no_metadata")["score"] == "5"
+
+
+def test_the_progress_bar_counts_to_the_end(batch):
+    """The terminal shows a bar that ends at n/n."""
+    total = len(batch["paths"])
+    assert batch["progress"].rstrip().endswith(f"{total}/{total}")
+
+
+def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
+    """assign → grade end to end: the key notebook of 04 scores the maximum, the student one 0."""
+    assign(tmp_path / "hw", notebooks=["04"])
+    out = tmp_path / "gradebook.csv"
+    code = grading.main([str(tmp_path / "hw" / "key" / "04-prosecution.ipynb"),
+                         str(tmp_path / "hw" / "student" / "04-prosecution.ipynb"),
+                         "--out", str(out), "--assignment", str(tmp_path / "hw"), "--jobs", "2"])
+    assert code == 0
+    key_row, student_row = list(csv.DictReader(open(out, encoding="utf-8")))
+    manifest = json.loads((tmp_path / "hw" / "assignment.json").read_text("utf-8"))
+    assert key_row["status"] == "ok" and float(key_row["score"]) == manifest["notebooks"][0]["max_score"]
+    assert student_row["status"] == "ok" and student_row["score"] == "0"
+    assert (tmp_path / "gradebook-feedback" / "04-prosecution.md").exists()

@@ -1,0 +1,400 @@
+"""``tipcourse assign``: student notebooks and an answer key, built from the course sources.
+
+An assignment is a set of graded items — exercises and questions — in one or more course
+notebooks. ``assign`` writes, under ``--out``::
+
+    assignment.json          which notebooks and items are graded, and their points (no answers)
+    student/NN-topic.ipynb   to hand out: solution regions replaced by the starter, no outputs
+    key/NN-topic.ipynb       the instructor's version: solutions between nbgrader's markers
+    key/answer-key.md        the same key, readable: answers, solutions, expected values
+
+How a learner answers, in the notebook itself and not in the local progress database:
+
+* an exercise, as in the course: the cell sets the exercise's answer variable (``name = ...``);
+* a graded question: a code cell right after the question sets one variable named after the
+  question id, ``prosecution_q01 = ...`` (see :func:`answer_variable`).
+
+``tipcourse grade`` reads those variables from the kernel after each answer cell runs and
+scores them in its own process. Every answer cell carries nbgrader's cell metadata, and the key
+notebook also has one hidden-test cell per item, so ``nbgrader generate_assignment`` and
+``autograde`` work on ``key/`` for instructors already on nbgrader. The same input gives
+byte-identical output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .authoring import BEGIN, END, SourceError, build, read_sources
+from .messages import message
+
+__all__ = [
+    "AssignError",
+    "Plan",
+    "add_parser",
+    "answer_variable",
+    "assign",
+    "items_in",
+    "main",
+    "plan",
+]
+
+ITEM_ID = re.compile(
+    r"""["']((?:overview|assessment|recommendations|prosecution|protection|prevention)\.[qe]\d\d)["']"""
+)
+MANIFEST = "assignment.json"
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+LEARNER_VARIABLE = "learner"
+
+
+class AssignError(ValueError):
+    """The assignment cannot be built as asked; the message says what to change."""
+
+
+def answer_variable(question_id: str) -> str:
+    """The variable a learner sets to answer a graded question: ``prosecution.q01`` → ``prosecution_q01``."""
+    return question_id.replace(".", "_")
+
+
+def _meta(cell: Any) -> dict[str, Any]:
+    return cell.get("metadata", {}).get("tipcourse", {})
+
+
+def items_in(notebook: Any) -> list[str]:
+    """The ids of the exercises and questions a course notebook uses, in the order they appear."""
+    found: list[str] = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        exercise_id = _meta(cell).get("exercise")
+        if exercise_id and _meta(cell).get("role") == "answer":
+            ids = [exercise_id]
+        elif exercise_id:
+            ids = []  # the help cell names its exercise too
+        else:
+            ids = [item for item in ITEM_ID.findall(cell.source) if ".q" in item]
+        found += [item for item in ids if item not in found]
+    return found
+
+
+@dataclass
+class Plan:
+    """What an assignment holds: per chosen notebook, its graded items in order."""
+
+    sources: list[Any]
+    graded: dict[str, list[str]] = field(default_factory=dict)  # notebook name → item ids
+
+    def manifest(self) -> dict[str, Any]:
+        """The description the grader reads (no answers in it)."""
+        from .exercises import exercise
+        from .questions import question
+
+        notebooks = []
+        for name, ids in self.graded.items():
+            items = []
+            for item_id in ids:
+                item = exercise(item_id) if ".e" in item_id else question(item_id)
+                kind = "exercise" if ".e" in item_id else "question"
+                variable = item.answer_name if kind == "exercise" else answer_variable(item_id)
+                items.append({"id": item_id, "kind": kind, "points": item.points,
+                              "variable": variable})
+            notebooks.append({"notebook": name, "items": items,
+                              "max_score": sum(entry["points"] for entry in items)})
+        return {"format": 1, "notebooks": notebooks}
+
+
+def _default_course() -> Path:
+    """The course sources: inside the installed package, or beside it in a clone."""
+    packaged = Path(__file__).resolve().parent / "course"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "course"
+
+
+def plan(course: Path, notebooks: list[str] | None = None, items: list[str] | None = None) -> Plan:
+    """Choose notebooks and items: all items of the chosen notebooks, or only ``items``.
+
+    Notebooks are named by number (``04``) or name (``04-prosecution``); with ``items`` and no
+    ``notebooks`` the notebooks are those that use the items.
+    """
+    try:
+        sources = read_sources(course)
+    except SourceError as error:
+        raise AssignError(str(error)) from None
+    by_name = {}
+    for source in sources:
+        by_name[source.number] = source
+        by_name[source.path.stem] = source
+        by_name[source.notebook_name] = source
+    chosen = []
+    for name in notebooks or []:
+        if name not in by_name:
+            raise AssignError(message("assign.unknown_notebook", name=name,
+                                      names=", ".join(s.path.stem for s in sources)))
+        if by_name[name] not in chosen:
+            chosen.append(by_name[name])
+    uses = {source.notebook_name: items_in(build(source, sources)) for source in sources}
+    if items:
+        where = {item: name for name, ids in uses.items() for item in ids}
+        for item in items:
+            if item not in where:
+                raise AssignError(message("assign.unknown_item", item=item))
+        if not notebooks:
+            names = {where[item] for item in items}
+            chosen = [source for source in sources if source.notebook_name in names]
+        else:
+            names = {source.notebook_name for source in chosen}
+            outside = [item for item in items if where[item] not in names]
+            if outside:
+                raise AssignError(message("assign.item_outside", items=", ".join(outside)))
+    if not chosen:
+        chosen = [source for source in sources if uses[source.notebook_name]]
+    chosen.sort(key=lambda source: source.number)
+    result = Plan(sources)
+    for source in chosen:
+        ids = [item for item in uses[source.notebook_name] if not items or item in items]
+        if not ids:
+            raise AssignError(message("assign.no_items", name=source.path.stem))
+        result.graded[source.notebook_name] = ids
+    return result
+
+
+# -- the notebooks ------------------------------------------------------------------------------
+
+
+def grade_id(item_id: str) -> str:
+    """nbgrader's id for an item's cell: nbgrader allows letters, digits, ``_`` and ``-`` only."""
+    return item_id.replace(".", "-")
+
+
+def _nbgrader(item_id: str, *, solution: bool, points: float | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"grade": points is not None, "grade_id": grade_id(item_id),
+                            "locked": not solution, "schema_version": 3, "solution": solution}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def _question_cell(question: Any, solutions: bool) -> Any:
+    import nbformat
+
+    variable = answer_variable(question.id)
+    comment = "# " + message(f"question.replace.{question.type}")
+    value = list(question.answer) if isinstance(question.answer, tuple) else question.answer
+    if solutions:
+        source = f"{comment}\n{BEGIN}\n{variable} = {value!r}\n{END}"
+    else:
+        source = f"{comment}\n{variable} = ..."
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tipcourse"] = {"question": question.id, "role": "answer"}
+    cell.metadata["nbgrader"] = _nbgrader(question.id, solution=True)
+    return cell
+
+
+def _test_cell(item_id: str, points: float) -> Any:
+    """nbgrader's autograder test for one item: hidden in the student version nbgrader makes."""
+    import nbformat
+
+    kind = "exercise" if ".e" in item_id else "question"
+    if kind == "exercise":
+        from .exercises import exercise
+
+        variable = exercise(item_id).answer_name
+    else:
+        variable = answer_variable(item_id)
+    test = f"assert tipcourse.{kind}({item_id!r}).evaluate({variable}).correct"
+    cell = nbformat.v4.new_code_cell(f"{HIDDEN_BEGIN}\n{test}\n{HIDDEN_END}")
+    cell.metadata["tipcourse"] = {kind: item_id, "role": "test"}
+    cell.metadata["nbgrader"] = _nbgrader(f"{item_id}-test", solution=False, points=points)
+    return cell
+
+
+def _strip_solution(source: str, starter: str) -> str:
+    start, end = source.index(BEGIN), source.index(END) + len(END)
+    return source[:start] + starter + source[end:]
+
+
+def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solutions: bool) -> Any:
+    """The student (``solutions=False``) or key notebook of one course notebook."""
+    from .exercises import exercise
+    from .questions import question
+
+    import nbformat
+
+    notebook = build(source, sources, solutions=True)
+    cells = []
+    for cell in notebook.cells:
+        meta = _meta(cell)
+        exercise_id = meta.get("exercise")
+        if cell.cell_type == "code" and exercise_id and meta.get("role") == "answer":
+            item = exercise(exercise_id)
+            cell.metadata["nbgrader"] = _nbgrader(exercise_id, solution=True)
+            if exercise_id not in graded:
+                cell.source = _strip_solution(cell.source, item.starter)
+                del cell.metadata["nbgrader"]
+            elif not solutions:
+                cell.source = _strip_solution(cell.source, item.starter)
+            cells.append(cell)
+            if exercise_id in graded and solutions:
+                test = _test_cell(exercise_id, item.points)
+                test.id = f"{cell.id}-test"
+                cells.append(test)
+            continue
+        if cell.cell_type == "code" and exercise_id and exercise_id in graded:
+            # The help cell keeps the hint and drops the line that shows the solution.
+            cell.source = "\n".join(line for line in cell.source.splitlines()
+                                    if ".solution()" not in line)
+        cells.append(cell)
+        if cell.cell_type == "code" and meta.get("role") == "setup":
+            learner = nbformat.v4.new_code_cell(
+                f"# {message('assign.learner_comment')}\n{LEARNER_VARIABLE} = \"\"")
+            learner.metadata["tipcourse"] = {"role": "learner"}
+            learner.id = f"{cell.id}-learner"
+            cells.append(learner)
+        if cell.cell_type == "code" and not exercise_id:
+            for item_id in dict.fromkeys(ITEM_ID.findall(cell.source)):
+                if item_id in graded and ".q" in item_id:
+                    answer = _question_cell(question(item_id), solutions)
+                    answer.id = f"{cell.id}-{answer_variable(item_id)}"
+                    cells.append(answer)
+                    if solutions:
+                        test = _test_cell(item_id, question(item_id).points)
+                        test.id = f"{answer.id}-test"
+                        cells.append(test)
+    notebook.cells = cells
+    notebook.metadata["tipcourse"] = {"assignment": {"notebook": source.notebook_name,
+                                                     "items": list(graded)}}
+    return notebook
+
+
+# -- the readable key ---------------------------------------------------------------------------
+
+
+def _fenced(text: str, language: str = "") -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+def _question_key(question: Any) -> list[str]:
+    lines = [question.prompt, ""]
+    answer = question.answer
+    keys = list(answer) if isinstance(answer, tuple) else [answer]
+    for option in question.options:
+        mark = "**✓**" if str(option.key) in map(str, keys) or (
+            question.type == "truefalse" and option.key == str(answer).lower()) else "–"
+        if question.type != "truefalse":
+            lines.append(f"- {mark} `{option.key}` {option.text}")
+    value = list(answer) if isinstance(answer, tuple) else answer
+    lines += ["", f"**{message('assign.key.answer')}:** `{answer_variable(question.id)} = {value!r}`"]
+    if question.accept:
+        lines.append(f"**{message('assign.key.also_accepted')}:** "
+                     + ", ".join(f"`{text}`" for text in question.accept))
+    return lines
+
+
+def _exercise_key(item: Any) -> list[str]:
+    from .compare import kind_of
+
+    expected = item.expected()
+    if kind_of(expected) == "function":
+        calls = [f"{item.answer_name}({', '.join(map(repr, args))}) → {expected(*args)!r}"
+                 for args in item._calls]
+        shown = "\n".join(calls)
+    else:
+        shown = repr(expected)
+    return [item.prompt, "", f"**{message('assign.key.solution')}:**", "",
+            _fenced(str(item.solution()), "python"), "",
+            f"**{message('assign.key.expected')}:**", "", _fenced(shown)]
+
+
+def answer_key_markdown(chosen: Plan) -> str:
+    """The answer key as Markdown: per notebook, per item, the answer and why."""
+    from .exercises import exercise
+    from .questions import question
+
+    manifest = chosen.manifest()
+    lines = [f"# {message('assign.key.title')}", ""]
+    for entry in manifest["notebooks"]:
+        lines += [f"## {entry['notebook']} — {message('assign.key.max_score', points=entry['max_score'])}", ""]
+        for info in entry["items"]:
+            item = exercise(info["id"]) if info["kind"] == "exercise" else question(info["id"])
+            lines += [f"### `{info['id']}` — {message('assign.key.points', points=info['points'])}", ""]
+            lines += _exercise_key(item) if info["kind"] == "exercise" else _question_key(item)
+            if item.explanation:
+                lines += ["", f"**{message('assign.key.explanation')}:** {' '.join(item.explanation.split())}"]
+            for quote in item.evidence:
+                lines += ["", f"> {' '.join(quote.split())}"]
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return path
+
+
+def assign(out: Path, notebooks: list[str] | None = None, items: list[str] | None = None,
+           course: Path | None = None) -> list[Path]:
+    """Write the assignment (see the module's docstring) into ``out``; returns the files written."""
+    import nbformat
+
+    chosen = plan(course or _default_course(), notebooks, items)
+    by_name = {source.notebook_name: source for source in chosen.sources}
+    written = [_write(out / MANIFEST, json.dumps(chosen.manifest(), indent=2, sort_keys=True,
+                                                 ensure_ascii=False) + "\n")]
+    for name, graded in chosen.graded.items():
+        for folder, solutions in (("student", False), ("key", True)):
+            notebook = assignment_notebook(by_name[name], chosen.sources, graded, solutions)
+            written.append(_write(out / folder / name, nbformat.writes(notebook) + "\n"))
+    written.append(_write(out / "key" / "answer-key.md", answer_key_markdown(chosen)))
+    return written
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    """Register ``assign`` on an argparse subparsers object."""
+    parser = commands.add_parser("assign", help=message("assign.help"),
+                                 description=message("assign.description"))
+    parser.add_argument("--notebooks", nargs="+", metavar="NN", help=message("assign.notebooks_help"))
+    parser.add_argument("--items", nargs="+", metavar="ID", help=message("assign.items_help"))
+    parser.add_argument("--out", required=True, metavar="DIR", help=message("assign.out_help"))
+    parser.add_argument("--course", metavar="DIR", help=message("assign.course_help"))
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace, extra: list[str] | None = None) -> int:
+    """The handler of ``tipcourse assign``."""
+    out = Path(args.out)
+    try:
+        written = assign(out, args.notebooks, args.items, Path(args.course) if args.course else None)
+    except AssignError as error:
+        print(error, file=sys.stderr)
+        return 2
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    count = sum(len(entry["items"]) for entry in manifest["notebooks"])
+    print(message("assign.done", notebooks=len(manifest["notebooks"]), items=count,
+                  student=out / "student", answers=out / "key"))
+    return 0 if written else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``assign`` alone, as ``tipcourse assign`` would."""
+    parser = argparse.ArgumentParser(prog="tipcourse")
+    commands = parser.add_subparsers(dest="command")
+    add_parser(commands)
+    args = parser.parse_args(["assign", *(argv or [])])
+    return args.run(args)
