@@ -134,13 +134,33 @@ def test_a_wrong_choice_says_what_to_change(tmp_path, capsys, arguments, words):
         plan(COURSE, chosen["--notebooks"], chosen["--items"])
 
 
-NBGRADER = shutil.which("nbgrader") or next(
-    (str(path) for path in (Path("/tmp/nbg-venv/bin/nbgrader"),) if path.exists()), None)
+@pytest.fixture(scope="module")
+def nbgrader(tmp_path_factory):
+    """nbgrader's command: installed already, or into a throwaway virtual environment.
+
+    nbgrader installs cleanly beside JupyterLab 4 but brings a database layer and a JupyterLab
+    extension the course does not need, so it is kept out of the course's own environment.
+    """
+    found = shutil.which("nbgrader")
+    if found:
+        return found
+    folder = tmp_path_factory.mktemp("nbgrader-venv")
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
+    result = subprocess.run(
+        [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet",
+         "--disable-pip-version-check", "nbgrader>=0.9,<0.10"],
+        capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        message = f"nbgrader could not be installed: {result.stderr[-500:]}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return str(folder / "bin" / "nbgrader")
 
 
-@pytest.mark.skipif(NBGRADER is None, reason="nbgrader is not installed (see the instructor notes)")
-def test_nbgrader_generate_assignment_accepts_the_key_notebook(prosecution, tmp_path):
+def test_nbgrader_generate_assignment_accepts_the_key_notebook(prosecution, nbgrader, tmp_path):
     """nbgrader's generate_assignment turns our key into a student version without the answers."""
+    NBGRADER = nbgrader
     source = tmp_path / "source" / "ps1"
     source.mkdir(parents=True)
     shutil.copy(prosecution / "key" / "04-prosecution.ipynb", source)
@@ -153,4 +173,3 @@ def test_nbgrader_generate_assignment_accepts_the_key_notebook(prosecution, tmp_
     assert result.returncode == 0, result.stderr[-2000:]
     released = (tmp_path / "release" / "ps1" / "04-prosecution.ipynb").read_text("utf-8")
     assert BEGIN not in released and "prosecution_q01 = 18" not in released
-    assert sys.executable  # the test ran with the dev interpreter; nbgrader lives in its own venv
