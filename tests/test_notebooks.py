@@ -18,15 +18,13 @@ import nbformat
 import pytest
 
 import tipcourse
+from tipcourse.assign import ITEM_ID
 from tipcourse.authoring import BEGIN, END, SourceError, build, execute, read_sources
 from tipcourse.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = read_sources(ROOT / "course")
 CONTENT = [source for source in SOURCES if source.number != "00"]
-ITEM_ID = re.compile(
-    r"""["']((?:overview|assessment|recommendations|prosecution|protection|prevention)\.[qe]\d\d)["']"""
-)
 
 
 def saved(source):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .authoring import BEGIN, END, SourceError, build, read_sources
+from .authoring import BEGIN, END, SourceError, build, nbgrader_metadata, read_sources
 from .messages import message
 
 __all__ = [
@@ -166,19 +166,6 @@ def plan(course: Path, notebooks: list[str] | None = None, items: list[str] | No
 # -- the notebooks ------------------------------------------------------------------------------
 
 
-def grade_id(item_id: str) -> str:
-    """nbgrader's id for an item's cell: nbgrader allows letters, digits, ``_`` and ``-`` only."""
-    return item_id.replace(".", "-")
-
-
-def _nbgrader(item_id: str, *, solution: bool, points: float | None = None) -> dict[str, Any]:
-    meta: dict[str, Any] = {"grade": points is not None, "grade_id": grade_id(item_id),
-                            "locked": not solution, "schema_version": 3, "solution": solution}
-    if points is not None:
-        meta["points"] = points
-    return meta
-
-
 def _question_cell(question: Any, solutions: bool) -> Any:
     import nbformat
 
@@ -191,7 +178,7 @@ def _question_cell(question: Any, solutions: bool) -> Any:
         source = f"{comment}\n{variable} = ..."
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["tipcourse"] = {"question": question.id, "role": "answer"}
-    cell.metadata["nbgrader"] = _nbgrader(question.id, solution=True)
+    cell.metadata["nbgrader"] = nbgrader_metadata(question.id, solution=True)
     return cell
 
 
@@ -209,7 +196,7 @@ def _test_cell(item_id: str, points: float) -> Any:
     test = f"assert tipcourse.{kind}({item_id!r}).evaluate({variable}).correct"
     cell = nbformat.v4.new_code_cell(f"{HIDDEN_BEGIN}\n{test}\n{HIDDEN_END}")
     cell.metadata["tipcourse"] = {kind: item_id, "role": "test"}
-    cell.metadata["nbgrader"] = _nbgrader(f"{item_id}-test", solution=False, points=points)
+    cell.metadata["nbgrader"] = nbgrader_metadata(f"{item_id}-test", solution=False, points=points)
     return cell
 
 
@@ -232,7 +219,7 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
         exercise_id = meta.get("exercise")
         if cell.cell_type == "code" and exercise_id and meta.get("role") == "answer":
             item = exercise(exercise_id)
-            cell.metadata["nbgrader"] = _nbgrader(exercise_id, solution=True)
+            cell.metadata["nbgrader"] = nbgrader_metadata(exercise_id, solution=True)
             if exercise_id not in graded:
                 cell.source = _strip_solution(cell.source, item.starter)
                 del cell.metadata["nbgrader"]

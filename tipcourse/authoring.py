@@ -44,6 +44,7 @@ __all__ = [
     "build",
     "build_all",
     "execute",
+    "nbgrader_metadata",
     "read_sources",
 ]
 
@@ -164,6 +165,19 @@ def _course_map(sources: list[Source]) -> dict[str, Any]:
     return _cell("markdown", "\n".join(rows), role="course-map")
 
 
+def nbgrader_metadata(item_id: str, *, solution: bool, points: float | None = None) -> dict[str, Any]:
+    """nbgrader's metadata for an item's cell; a cell with ``points`` is a graded test cell.
+
+    nbgrader allows only letters, digits, ``_`` and ``-`` in a grade id, so ``prosecution.e01``
+    becomes ``prosecution-e01``.
+    """
+    meta: dict[str, Any] = {"grade": points is not None, "grade_id": item_id.replace(".", "-"),
+                            "locked": not solution, "schema_version": 3, "solution": solution}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
 def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[dict[str, Any]]:
     from .exercises import exercise as find_exercise
 
@@ -176,8 +190,7 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[dict[st
     answer = f"{BEGIN}\n{item.solution()}\n{END}" if solutions else item.starter
     code = _cell("code", f"{answer}\n\n{item.answer_code()}", exercise=item.id, role="answer")
     if solutions:
-        code.metadata["nbgrader"] = {"grade": False, "grade_id": item.id.replace(".", "-"), "locked": False,
-                                     "schema_version": 3, "solution": True}
+        code.metadata["nbgrader"] = nbgrader_metadata(item.id, solution=True)
     return [prompt, code, _cell("code", HELP.format(id=item.id), exercise=item.id, role="help")]
 
 

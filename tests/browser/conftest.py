@@ -126,26 +126,24 @@ def open_notebook(browser, request: pytest.FixtureRequest):
 
     At the end of the test the page closes and the notebook's kernel is shut down.
     """
-    opened: list[tuple] = []
-
-    def open_one(server: JupyterServer, name: str) -> Notebook:
-        context, page = _new_page(browser, request.node)
-        opened.append((context, server, name))
-        return Notebook(page, server, name).open()
-
-    yield open_one
-    for context, server, name in opened:
-        context.close()
-        server.shutdown_kernels(name)
+    yield from _notebook_opener(browser, request.node)
 
 
 @pytest.fixture(scope="module")
 def module_notebook(browser, request: pytest.FixtureRequest):
     """Like open_notebook, for a notebook that every test of one module shares."""
+    yield from _notebook_opener(browser)
+
+
+def _notebook_opener(browser, node: pytest.Item | None = None):
+    """Yield open_one(server, name); afterwards close its pages and shut down their kernels.
+
+    With ``node`` (a test), the pages are that test's, and screenshotted when it fails.
+    """
     opened: list[tuple] = []
 
     def open_one(server: JupyterServer, name: str) -> Notebook:
-        context, page = _new_page(browser)
+        context, page = _new_page(browser, node)
         opened.append((context, server, name))
         return Notebook(page, server, name).open()
 
