@@ -173,3 +173,19 @@ def test_nbgrader_generate_assignment_accepts_the_key_notebook(prosecution, nbgr
     assert result.returncode == 0, result.stderr[-2000:]
     released = (tmp_path / "release" / "ps1" / "04-prosecution.ipynb").read_text("utf-8")
     assert BEGIN not in released and "prosecution_q01 = 18" not in released
+
+
+def test_no_handout_can_look_up_a_graded_answer(tmp_path):
+    """In every notebook's handout, no code reads a graded exercise's expected value or solution.
+
+    A later cell that needs an exercise's result uses the learner's own variable instead.
+    """
+    out = tmp_path / "all"
+    numbers = [source.number for source in read_sources(COURSE)]
+    assert main(["--notebooks", *numbers, "--out", str(out)]) == 0
+    for path in sorted((out / "student").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert ".expected()" not in cell.source, (path.name, cell.source)
+                assert ".solution()" not in cell.source, (path.name, cell.source)

@@ -36,7 +36,7 @@ def test_progress_prints_one_aligned_row_per_section(three_attempts, capsys):
     """`tipcourse progress` prints a heading and the six sections with their numbers."""
     assert main(["progress"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "Progress of test-learner"
+    assert lines[0] == "Your progress"  # never the login or build-user name
     available = course_totals()
     assert lines[2].split() == ["Section", "Answered", "Correct", "Score", "Available"]
     assert lines[3].split() == ["Country", "profile", "2", "1", "1.5", str(available["overview"])]
@@ -58,7 +58,7 @@ def test_progress_in_a_real_terminal_process(three_attempts, tipcourse_home):
         [sys.executable, "-m", "tipcourse", "progress"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 0 and result.stderr == ""
-    assert "Progreso de test-learner" in result.stdout and "Perfil del país" in result.stdout
+    assert "Tu progreso" in result.stdout and "Perfil del país" in result.stdout
 
 
 @pytest.mark.parametrize("typed", ["no\n", "", "\n", "y\n", "yes please\n"])

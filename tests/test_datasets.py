@@ -45,17 +45,30 @@ def test_changed_report_text_is_refused(tmp_path, monkeypatch):
         datasets.report_metadata.cache_clear()
 
 
-def test_tier_history_covers_2001_to_2025_with_sources():
-    """Mexico's tier for every report year 2001–2025, each with a source and a confidence grade."""
+def test_tier_history_covers_2001_to_2025_with_citations():
+    """Mexico's tier for every report year 2001–2025, each citing that year's narrative, with a confidence grade."""
     history = tipcourse.tier_history()
     assert list(history["report_year"]) == list(range(2001, 2026))
-    assert history["source"].str.len().gt(10).all()
+    for row in history.itertuples():
+        assert row.citation.startswith("U.S. Department of State, Trafficking in Persons Report"), row
+        assert str(row.report_year) in row.citation, row
+    assert "checked_against" not in history.columns  # the copies read are provenance, not for learners
     by_year = history.set_index("report_year")
     assert by_year.loc[2012, "tier"] == "Tier 2"
     assert list(by_year.loc[2004:2007, "tier"]) == ["Tier 2 Watch List"] * 4
     assert by_year.loc[2024, "tier"] == "Tier 2"
     assert by_year.loc[2024, "confidence"] == "low-medium"
     assert set(history["confidence"]) >= {"high", "medium"}
+
+
+def test_every_less_certain_tier_says_why_in_plain_words():
+    """Each row below high confidence has a plain-words note; the 2004 note says it is the first Watch List report."""
+    history = tipcourse.tier_history()
+    less_certain = history[history["confidence"] != "high"]
+    assert list(less_certain["report_year"]) == [2004, 2008, 2009, 2023, 2024, 2025]
+    assert less_certain["note"].str.len().gt(20).all()
+    assert "first report with a Tier 2 Watch List" in history.set_index("report_year").loc[2004, "note"]
+    assert not history["note"].str.contains("NOT read|docid|\\.com", regex=True).any()
 
 
 def test_tier_history_agrees_with_the_panel_where_they_overlap():
@@ -80,6 +93,7 @@ def test_tiers_decode_the_panels_codes():
     counts = panel[panel["year"] == 2012]["tier"].value_counts()
     assert counts["not ranked"] == 7
     assert counts.sum() == 189
+    assert [counts[tier] for tier in ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")] == [32, 92, 41, 17]
 
 
 def test_panel_licence_sits_beside_the_data():

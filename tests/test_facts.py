@@ -103,14 +103,21 @@ def test_convictions_by_jurisdiction_add_up_to_the_reported_total(facts):
     assert dict(zip(previous["jurisdiction"], previous["convictions"])) == {"FEVIMTRA": 1, "Mexico City": 4}
 
 
-def test_sentences_sit_inside_the_laws_range():
-    """Each jurisdiction's sentence range lies within the law's six to 18 years."""
-    table = tipcourse.sentences_by_jurisdiction()
-    assert len(table) == 3
-    assert (table["law_min_years"] == 6).all() and (table["law_max_years"] == 18).all()
-    assert (table["min_years"] >= table["law_min_years"]).all()
-    assert (table["max_years"] <= table["law_max_years"]).all()
+def test_sentence_ranges_are_the_reports_beside_the_federal_laws_range(facts):
+    """Each range is the report's, by level; the law columns are the federal law's 6 to 18 years."""
+    table = tipcourse.sentences_by_jurisdiction().set_index("jurisdiction")
+    assert list(table.index) == ["SIEDO", "Mexico City", "Puebla, Chiapas and Yucatan"]
+    assert list(table["level"]) == ["federal", "state", "state"]
+    assert table.loc["SIEDO", ["min_years", "max_years"]].tolist() == [14.5, 16.5]
+    assert table.loc["Mexico City", ["min_years", "max_years"]].tolist() == [6, 12]
     assert (table["min_years"] <= table["max_years"]).all()
+    assert _fact(facts, "prosecution.law_penalty_min") == 6
+    assert _fact(facts, "prosecution.law_penalty_max") == 18
+    assert (table["law_min_years"] == 6).all() and (table["law_max_years"] == 18).all()
+    assert str(table["law_max_years"].dtype) == "int64"
+    # A yardstick, not a limit: the docstring must say the range is the federal law's only.
+    assert "federal" in tipcourse.sentences_by_jurisdiction.__doc__
+    assert "yardstick" in tipcourse.sentences_by_jurisdiction.__doc__
 
 
 def test_victims_identified_are_flagged_as_not_summable():
@@ -120,19 +127,26 @@ def test_victims_identified_are_flagged_as_not_summable():
     assert "cannot be summed" in table.attrs["note"]
     counts = {(row.agency, row.year): row.victims for row in table.itertuples()}
     assert counts[("FEVIMTRA", 2011)] == 89
-    assert counts[("all authorities", 2010)] == 259
-    assert table.set_index("agency").loc["all authorities", "qualifier"] == "at least"
+    # The report says only "authorities" for 2010, without naming them.
+    assert counts[("authorities", 2010)] == 259
+    assert table.set_index("agency").loc["authorities", "qualifier"] == "at least"
 
 
 def test_foreign_victim_outcomes_add_up_to_inms_count(facts):
-    """Residency, repatriation and ongoing cases add up to the 29 victims INM identified."""
+    """The course's reading holds: the three outcomes INM reported sum to the 29 it identified.
+
+    The report does not say the outcomes are those of all 29 victims; the course reads them so
+    because the sum matches, and its docstring says so in the report's words.
+    """
     outcomes = tipcourse.foreign_victim_outcomes()
     assert outcomes["victims"].sum() == _fact(facts, "protection.inm_victims_identified") == 29
     assert list(outcomes["outcome"]) == ["granted legal residency", "repatriated", "case ongoing"]
+    reading = tipcourse.foreign_victim_outcomes.__doc__
+    assert "reported identifying 29" in reading and "This course reads them so" in reading
 
 
 def test_budget_before_and_after_the_cut():
-    """The programme's budget table has the amount before the cut first, then after."""
+    """The program's budget table has the amount before the cut first, then after."""
     table = tipcourse.budget()
     assert list(table["stage"]) == ["before the cut", "after the cut"]
     assert list(table["usd"]) == [4_200_000, 313_000]
@@ -143,6 +157,7 @@ def test_prevention_figures_are_the_prevention_rows(facts):
     table = tipcourse.prevention_figures()
     assert set(table["id"]) == set(facts.loc[facts["section"] == "prevention", "id"])
     assert (table["section"] == "prevention").all()
+    assert str(table["value"].dtype) == "Int64"
 
 
 def test_facts_are_cached_but_safe_to_change(facts):

@@ -26,6 +26,9 @@ SECRET = f"tipcourse-secret-{uuid.uuid4().hex}"
 CHILD = f"tipcourse-hostile-child-{uuid.uuid4().hex}"
 SETUP = "import tipcourse"
 E01 = str(tipcourse.exercise("prosecution.e01").solution())
+# prosecution.q06's right letter and a wrong one, as the bank shows them today.
+Q06 = tipcourse.question("prosecution.q06").answer
+Q06_WRONG = next(o.key for o in tipcourse.question("prosecution.q06").options if o.key != Q06)
 E02 = str(tipcourse.exercise("prosecution.e02").solution())
 
 
@@ -36,7 +39,7 @@ def cell(source, **meta):
     return made
 
 
-def answers(q01="18", q06='"a"', e01=E01, e02=E02, learner='"Ana"'):
+def answers(q01="18", q06=repr(Q06), e01=E01, e02=E02, learner='"Ana"'):
     """The answer cells of the small assignment, in order, each with its metadata."""
     return [
         cell(SETUP, role="setup"),
@@ -57,9 +60,9 @@ def notebook(cells):
     return nbformat.writes(made)
 
 
-WRONG = dict(q01="12", q06='"c"', e01="total_convictions = 99", e02="route_case = lambda suspects: 'SIEDO'")
+WRONG = dict(q01="12", q06=repr(Q06_WRONG), e01="total_convictions = 99", e02="route_case = lambda suspects: 'SIEDO'")
 
-MONKEYPATCH = """
+MONKEYPATCH = f"""
 import builtins, json, tipcourse, tipcourse.questions, tipcourse.exercises, tipcourse.compare
 from tipcourse import outcome
 class Always:
@@ -69,17 +72,17 @@ tipcourse.question = tipcourse.exercise = lambda *args: Always()
 tipcourse.questions.Question.evaluate = lambda self, answer: outcome.correct("Correct")
 tipcourse.exercises.Exercise.evaluate = lambda self, value: outcome.correct("Correct")
 tipcourse.compare.compare = lambda *args, **kwargs: None
-json.dumps = lambda *args, **kwargs: '{"prosecution.q01": 18, "prosecution.q06": "a"}'
-builtins.globals = lambda: {"prosecution_q01": 18, "prosecution_q06": "a"}
-get_ipython().user_expressions = lambda expressions: {
-    name: {"status": "ok", "data": {"text/plain": repr('{"prosecution.q01": 18}')}, "metadata": {}}
-    for name in expressions}
+json.dumps = lambda *args, **kwargs: '{{"prosecution.q01": 18, "prosecution.q06": "{Q06}"}}'
+builtins.globals = lambda: {{"prosecution_q01": 18, "prosecution_q06": "{Q06}"}}
+get_ipython().user_expressions = lambda expressions: {{
+    name: {{"status": "ok", "data": {{"text/plain": repr('{{"prosecution.q01": 18}}')}}, "metadata": {{}}}}
+    for name in expressions}}
 """
 
-FAKE_OUTPUT = """
+FAKE_OUTPUT = f"""
 print("✓ Correct: prosecution.q01")
 print("Score: 32 / 32 — all correct")
-print('{"prosecution.q01": 18, "prosecution.q06": "a"}')
+print('{{"prosecution.q01": 18, "prosecution.q06": "{Q06}"}}')
 from IPython.display import display, Markdown
 display(Markdown("**✓ Correct**"))
 """
@@ -140,7 +143,7 @@ def build_batch(folder: Path) -> dict[str, Path]:
                                  cell("tipcourse.question('prosecution.q01').check(12)")]),
         "fake_output": notebook([*answers(**WRONG), cell(FAKE_OUTPUT)]),
         "after_the_fact": notebook([*answers(**WRONG), cell(
-            "prosecution_q01 = 18\nprosecution_q06 = 'a'\ntotal_convictions = 14")]),
+            f"prosecution_q01 = 18\nprosecution_q06 = {Q06!r}\ntotal_convictions = 14")]),
         "search": notebook([cell(SEARCH, role="answer", question="prosecution.q01")]),
         "loop": notebook([*answers()[:3], cell(LOOP), *answers()[3:]]),
         "memory": notebook([*answers()[:3], cell(MEMORY), *answers()[3:]]),
@@ -320,3 +323,35 @@ def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
     assert key_row["status"] == "ok" and float(key_row["score"]) == manifest["notebooks"][0]["max_score"]
     assert student_row["status"] == "ok" and student_row["score"] == "0"
     assert (tmp_path / "gradebook-feedback" / "04-prosecution.md").exists()
+
+
+def test_a_letter_is_read_against_the_options_the_handout_showed():
+    """After a course update reorders a question's options, a letter keeps its handout meaning."""
+    single = tipcourse.question("prosecution.q02")
+    shown = [option.text for option in reversed(single.options)]  # the handout's order
+    right_text = next(o.text for o in single.options if o.key == single.answer)
+    given = "abcdefgh"[shown.index(right_text)]
+    assert grading.as_lettered_now(single, shown, given) == single.answer
+    assert grading.as_lettered_now(single, shown, given.upper() + " ") == single.answer
+    assert single.evaluate(grading.as_lettered_now(single, shown, given)).correct is True
+    unchanged = [option.text for option in single.options]
+    assert grading.as_lettered_now(single, unchanged, "zz") == "zz"  # same order: left alone
+    several = tipcourse.question("overview.q02")
+    shown = [option.text for option in reversed(several.options)]
+    letters = ["abcdefgh"[shown.index(o.text)] for o in several.options if o.key in several.answer]
+    assert several.evaluate(grading.as_lettered_now(several, shown, letters)).correct is True
+    assert several.evaluate(grading.as_lettered_now(several, shown, ", ".join(letters))).correct
+    gone = ["An option the course no longer has"] + shown[1:]
+    assert grading.as_lettered_now(several, gone, "a") == ["a"]  # its text is gone: unchanged
+
+
+def test_the_manifest_records_the_options_of_choice_questions_only(tmp_path):
+    """assignment.json lists each choice question's option texts as lettered, never the key."""
+    out = tmp_path / "hw"
+    assign(out, items=["prosecution.q01", "prosecution.q02"])
+    manifest = json.loads((out / "assignment.json").read_text("utf-8"))
+    items = {item["id"]: item for entry in manifest["notebooks"] for item in entry["items"]}
+    assert "options" not in items["prosecution.q01"]
+    question = tipcourse.question("prosecution.q02")
+    assert items["prosecution.q02"]["options"] == [option.text for option in question.options]
+    assert "answer" not in items["prosecution.q02"]

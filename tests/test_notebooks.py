@@ -19,7 +19,7 @@ import pytest
 
 import tipcourse
 from tipcourse.assign import ITEM_ID
-from tipcourse.authoring import BEGIN, END, SourceError, build, execute, read_sources
+from tipcourse.authoring import BEGIN, END, SourceError, build, execute, read_sources, workload
 from tipcourse.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,14 +204,14 @@ def write(folder, name, text):
     return path
 
 
-FRONT = "---\ntitle: T\nlearn: [a]\nneed: [b]\ntime: 5 minutes\nkey_points: [c]\n---\n"
+FRONT = "---\ntitle: T\nlearn: [a]\nneed: [b]\nkey_points: [c]\n---\n"
 
 
 @pytest.mark.parametrize(
     "text, words",
     [
         ("# no front matter\n", "front matter"),
-        ("---\ntitle: T\n---\nbody\n", "needs learn, need, time, key_points"),
+        ("---\ntitle: T\n---\nbody\n", "needs learn, need, key_points"),
         (FRONT + "```python\nx = 1\n", "never closed"),
         (FRONT + "```{quiz} x\n```\n", "unknown block '{quiz}'"),
         (FRONT + "```{exercise} prosecution.e99\n```\n", "prosecution.e99"),
@@ -239,3 +239,125 @@ def test_a_source_builds_text_code_and_exercise_cells(tmp_path):
     assert body[4].source == f"{exercise.starter}\n\n{exercise.answer_code()}"
     assert 'tipcourse.exercise("prosecution.e01").hint()' in body[5].source
     assert len({cell.id for cell in cells}) == len(cells)
+
+
+def test_the_time_a_notebook_takes_is_measured_from_what_it_asks(tmp_path):
+    """Words at 120 a minute, a minute a code cell, 8 an exercise, 2 a question, rounded up to 5."""
+    text = " ".join(["word"] * 600)
+    write(tmp_path, "01-topic.md", FRONT + text + "\n```python\nx = 1\n```\n"
+          "```{exercise} prosecution.e01\n```\n```python\ntipcourse.show('prosecution.q01')\n```\n")
+    source = read_sources(tmp_path)[0]
+    load = workload(source)
+    assert (load.code_cells, load.exercises, load.questions) == (2, 1, 1)
+    assert 601 < load.words < 700  # the text, the key point and the exercise's prompt
+    assert load.minutes == 20  # about 5.3 + 2 + 8 + 2 = 17.3, rounded up to 20
+    opening = build(source, [source]).cells[0].source
+    assert "**Time it takes:** about 20 minutes at a beginner's pace" in opening
+    assert "1 exercise, 1 question" in opening
+
+
+def test_a_reading_counts_the_words_of_the_paragraphs_it_quotes(tmp_path):
+    """tipcourse.reading("prosecution", 2) adds that paragraph's words to the reading time."""
+    write(tmp_path, "01-topic.md", FRONT + '```python\ntipcourse.reading("prosecution", 2)\n```\n')
+    paragraph = tipcourse.load_report().sections["prosecution"].paragraphs[1]
+    load = workload(read_sources(tmp_path)[0])
+    assert abs(load.words - (len(paragraph.split()) + 1)) <= 5  # +1: the key point "c"
+
+
+def test_the_course_map_and_readme_give_the_measured_times():
+    """Notebook 00's map lists each notebook's measured minutes; the README gives the total."""
+    course_map = next(cell.source for cell in saved(SOURCES[0]).cells if role(cell) == "course-map")
+    total = 0
+    for source in SOURCES:
+        minutes = workload(source).minutes
+        total += minutes
+        assert f"| {minutes} minutes |" in course_map.split(source.notebook_name)[1].splitlines()[0]
+    readme = (ROOT / "README.md").read_text("utf-8")
+    guide = (ROOT / "docs" / "instructor-guide.md").read_text("utf-8")
+    hours, minutes = divmod(total, 60)
+    assert f"{total} minutes in all, about {hours} hours {minutes} minutes" in readme
+    assert f"**{total}** (about {hours} hours {minutes} minutes)" in guide
+    for source in SOURCES:
+        minutes = workload(source).minutes
+        row = next(line for line in readme.splitlines() if f"`{source.path.stem}`" in line)
+        assert row.endswith(f"| {minutes} min |"), row
+        assert f"| {source.number} {source.meta['title']} | {minutes} |" in guide
+
+
+# -- nothing on the page gives an answer away ------------------------------------------------------
+
+_BASE64 = re.compile(r"base64,[A-Za-z0-9+/=]+")
+
+
+def _page_text(notebook) -> str:
+    """What a learner can read in a notebook: every cell's source and saved text outputs."""
+    parts = []
+    for cell in notebook.cells:
+        parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            for kind, value in output.get("data", {}).items():
+                if kind.startswith("text/"):
+                    parts.append(value if isinstance(value, str) else "".join(value))
+    return _BASE64.sub("base64,", "\n".join(parts))
+
+
+def _decimal_forms(number: float) -> set[str]:
+    """How a computed, non-whole number shows: 92.5, 92.55, 92.548, 92.5%, and 0.714 as 71.4."""
+    forms = {f"{number:.{places}f}" for places in (1, 2, 3)} | {repr(number), f"{number:g}"}
+    if 0 < abs(number) < 1:
+        forms |= {f"{number * 100:.{places}f}" for places in (1, 2)}
+    return {form for form in forms if float(form) != round(number)}
+
+
+def _giveaway_forms(value) -> tuple[set[str], set[str]]:
+    """(forms searched anywhere on the page, forms that give it away as a whole output line)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, (pd.Series, pd.DataFrame)):
+        anywhere = {value.to_string()}
+        if isinstance(value, pd.DataFrame):
+            anywhere.add(value._repr_html_())
+        numbers = value.to_numpy().ravel()
+        floats = [float(x) for x in numbers if isinstance(x, (float, np.floating))]
+        anywhere |= {form for x in floats if x != round(x) for form in _decimal_forms(x)}
+        return anywhere, set()
+    if isinstance(value, list):
+        plain = [item.item() if hasattr(item, "item") else item for item in value]
+        return {repr(plain), ", ".join(map(str, plain))}, set()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return set(), set()
+    number = float(value)
+    if number == round(number):  # a whole number: as data it fills the tables learners use
+        return set(), {str(int(number)), f"{number:.1f}"}
+    return _decimal_forms(number), set()
+
+
+EXERCISES = [item for item in tipcourse.exercises() if not callable(item.expected())]
+
+
+@pytest.mark.parametrize("item", EXERCISES, ids=lambda item: item.id)
+def test_no_notebook_shows_an_exercises_computed_answer(item):
+    """Its value, in the forms a learner would see (92.5, 92.50, 92.5%), is on no page.
+
+    Forms the report itself states are not computed answers and are allowed (the readings
+    quote the report). A whole number is searched only as a line of output on its own, since
+    as data it fills the very tables that learners compute from.
+    """
+    report_text = " ".join(
+        " ".join(section.text for section in tipcourse.load_report().sections.values()).split())
+    anywhere, alone = _giveaway_forms(item.expected())
+    anywhere = {form for form in anywhere if not re.search(
+        r"(?<![\d.])" + re.escape(form) + r"(?!\d)", report_text)}
+    found = []
+    for source in SOURCES:
+        text = _page_text(saved(source))
+        for form in anywhere:
+            pattern = r"(?<![\d.])" + re.escape(form) + r"(?!\d)" if form[0].isdigit() else None
+            if (re.search(pattern, text) if pattern else form in text):
+                found.append((source.notebook_name, form))
+        lines = {line.strip() for cell in saved(source).cells
+                 for line in outputs_text(cell).splitlines()}
+        found += [(source.notebook_name, form) for form in alone if form in lines]
+    assert not found, found

@@ -412,18 +412,18 @@ def test_progress_text_is_deterministic_and_lists_every_section():
 def test_progress_text_says_what_to_do_when_nothing_is_recorded():
     """An empty store shows zeros and how to record a first answer."""
     text = repr(tipcourse.progress())
-    assert ".check(" in text and "Progress of test-learner" in text
+    assert ".check(" in text and "Your progress" in text and "test-learner" not in text
 
 
 def test_progress_speaks_spanish():
     """With set_language("es") the table's headings and sections are in Spanish."""
     tipcourse.set_language("es")
     text = repr(progress())
-    assert "Progreso de test-learner" in text and "Sección" in text
+    assert "Tu progreso" in text and "Sección" in text
     assert "Procesamiento judicial" in text
 
 
-def test_progress_widget_has_one_labelled_bar_per_section():
+def test_progress_widget_has_one_labeled_bar_per_section():
     """The dashboard has six bars, each with a section name and its numbers in words beside it."""
     import ipywidgets as widgets
 

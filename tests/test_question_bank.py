@@ -16,7 +16,14 @@ import tipcourse
 from tipcourse import messages
 from tipcourse.compare import normalise_text
 from tipcourse.datasets import data_dir
-from tipcourse.questions import SKILLS, TYPES, QuestionBankError, UnknownQuestionError, load_bank
+from tipcourse.questions import (
+    CHOICE_TYPES,
+    SKILLS,
+    TYPES,
+    QuestionBankError,
+    UnknownQuestionError,
+    load_bank,
+)
 from tipcourse.report import SECTION_NAMES
 
 QUESTIONS = data_dir() / "questions"
@@ -261,82 +268,90 @@ def test_text_answers_ignore_case_accents_and_spacing():
 
 def test_multiple_choice_partial_credit_rule():
     """Score = max(0, (right picks - wrong picks) / right options); correct only for exactly the key."""
-    vulnerable = tipcourse.question("overview.q02")  # four right options (a-d), two wrong (e, f)
+    vulnerable = tipcourse.question("overview.q02")
+    right = list(vulnerable.answer)
+    wrong = [option.key for option in vulnerable.options if option.key not in right]
+    assert len(right) == 4 and len(wrong) == 2  # four right options, two wrong
     cases = {
-        ("a", "b"): 0.5,
-        ("a", "b", "e"): 0.25,
-        ("a", "e", "f"): 0.0,
-        ("a", "b", "c", "d", "e"): 0.75,
+        (right[0], right[1]): 0.5,
+        (right[0], right[1], wrong[0]): 0.25,
+        (right[0], wrong[0], wrong[1]): 0.0,
+        (*right, wrong[0]): 0.75,
     }
     for picks, score in cases.items():
         result = vulnerable.evaluate(list(picks))
         assert result.score == pytest.approx(score) and result.correct is False, picks
         assert result.status == ("partial" if score else "incorrect")
-    assert vulnerable.evaluate({"d", "c", "b", "a"}).correct is True
-    assert vulnerable.evaluate("a, b, c, d").correct is True
+    assert vulnerable.evaluate(set(reversed(right))).correct is True
+    assert vulnerable.evaluate(", ".join(right)).correct is True
 
 
 def test_order_partial_credit_is_the_share_of_neighbours_in_order():
     """Order questions score the share of neighbouring pairs in the right order."""
-    terms = tipcourse.question("prosecution.q04")  # key: a, b, c, d
-    assert terms.evaluate(["b", "a", "c", "d"]).score == pytest.approx(2 / 3)
-    assert terms.evaluate(["d", "c", "b", "a"]).status == "incorrect"
-    assert terms.evaluate(["a", "b", "c"]).status == "invalid"
+    terms = tipcourse.question("prosecution.q04")
+    key = list(terms.answer)
+    assert len(key) == 4
+    assert terms.evaluate([key[1], key[0], key[2], key[3]]).score == pytest.approx(2 / 3)
+    assert terms.evaluate(key[::-1]).status == "incorrect"
+    assert terms.evaluate(key[:3]).status == "invalid"
 
 
-def test_options_are_shuffled_the_same_way_for_the_same_learner():
-    """A learner always sees the same order; different learners see different orders."""
-    question = tipcourse.question("prosecution.q02")
-    first = [option.key for option in question.options_for("ana")]
-    assert [option.key for option in question.options_for("ana")] == first
-    orders = {
-        tuple(option.key for option in question.options_for(f"learner-{n}")) for n in range(30)
-    }
-    assert len(orders) > 3
-    assert question.options_for() == question.options_for("test-learner")  # TIPCOURSE_LEARNER
-    assert sorted(option.key for option in question.options_for("ana")) == ["a", "b", "c", "d"]
+def test_options_are_labelled_by_position():
+    """Options are lettered a, b, c, ... top to bottom: the bank's own keys are never shown."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for question in (q for q in ALL if q.type in CHOICE_TYPES):
+        assert [o.key for o in question.options] == list(letters[: len(question.options)])
 
 
-def test_shuffling_does_not_depend_on_pythons_hash_seed(tmp_path):
-    """The order is the same in a new Python process with another PYTHONHASHSEED."""
-    code = "import tipcourse; print([o.key for o in tipcourse.question('prosecution.q02').options_for('ana')])"
-    orders = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            check=True,
-        ).stdout
-        for seed in ("1", "2")
-    }
-    expected = str([o.key for o in tipcourse.question("prosecution.q02").options_for("ana")])
-    assert orders == {expected + "\n"}
+@pytest.mark.parametrize("question", [q for q in ALL if q.type in CHOICE_TYPES], ids=lambda q: q.id)
+def test_the_letter_a_learner_sees_is_the_letter_check_accepts(question):
+    """Read the letters beside the right options off the static form: check() takes them."""
+    markdown = tipcourse.show(question).markdown()
+    shown = dict(re.findall(r"^- \*\*([a-z])\)\*\* (.+)$", markdown, flags=re.MULTILINE))
+    by_text = {text: letter for letter, text in shown.items()}
+    texts = {o.key: o.text for o in question.options}
+    right = [question.answer] if question.type == "single" else list(question.answer)
+    letters = [by_text[texts[key].translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"}))]
+               for key in right]
+    answer = letters[0] if question.type == "single" else letters
+    assert question.evaluate(answer).correct is True
+    assert question.evaluate(answer.upper() if question.type == "single" else
+                             [letter.upper() for letter in letters]).correct is True
 
 
-def test_order_questions_are_never_shown_already_in_order():
-    """However the shuffle falls, an order question's options are not listed in the answer's order."""
-    for question in (q for q in ALL if q.type == "order"):
-        for n in range(200):
-            assert [o.key for o in question.options_for(f"learner-{n}")] != list(question.answer)
+def test_the_banks_own_keys_are_internal_ids(tmp_path):
+    """A bank may list its options in any order with any keys: learners answer by position."""
+    item = json.loads(json.dumps(GOOD))
+    item["options"] = [item["options"][1], item["options"][0]]  # SIEDO (key b) listed first
+    found = load_bank(write_bank(tmp_path / "bank", item))["prosecution.q01"]
+    assert [(o.key, o.id, o.text) for o in found.options] == [("a", "b", "SIEDO"),
+                                                              ("b", "a", "FEVIMTRA")]
+    assert found.evaluate("a").correct is True and found.evaluate("b").correct is False
 
 
-def test_true_false_and_unshuffled_options_keep_their_order():
-    """True/False always reads True, False."""
-    question = next(q for q in ALL if q.type == "truefalse")
-    assert [o.key for o in question.options_for("ana")] == ["true", "false"]
+def test_an_order_question_listed_in_its_answers_order_is_refused(tmp_path):
+    """Reading the options top to bottom must not answer an order question."""
+    item = json.loads(json.dumps(GOOD))
+    item.update(type="order", answer=["a", "b", "c"])
+    item["options"][1]["feedback"] = "SIEDO takes cases with more suspects."
+    item["options"].append({"key": "c", "text": "The states", "feedback": "Not federal."})
+    with pytest.raises(QuestionBankError, match="in another order"):
+        load_bank(write_bank(tmp_path / "bank", item))
+    item["answer"] = ["b", "c", "a"]
+    assert load_bank(write_bank(tmp_path / "bank", item))["prosecution.q01"].evaluate(
+        ["b", "c", "a"]).correct is True
 
 
 def test_check_records_usable_attempts_and_evaluate_records_nothing(recorded_attempts):
     """check() records right and wrong answers; evaluate() and unusable input record nothing."""
     question = tipcourse.question("prosecution.q02")
-    question.evaluate("b")
+    wrong = next(option.key for option in question.options if option.key != question.answer)
+    question.evaluate(question.answer)
     question.check(None)
     question.check("zz")
     assert recorded_attempts == []
-    assert question.check("b").correct is True
-    assert question.check("a").correct is False
+    assert question.check(question.answer).correct is True
+    assert question.check(wrong).correct is False
     assert recorded_attempts == [
         {
             "item_id": "prosecution.q02",
@@ -361,17 +376,17 @@ def test_answer_code_is_a_line_a_learner_can_run(recorded_attempts):
     template = question.answer_code()
     assert template.startswith("tipcourse.question('prosecution.q02').check(...)  # replace ...")
     assert eval(template.split("  #")[0], {"tipcourse": tipcourse}).status == "unanswered"
-    assert eval(question.answer_code("b"), {"tipcourse": tipcourse}).correct is True
+    assert eval(question.answer_code(question.answer), {"tipcourse": tipcourse}).correct is True
 
 
-def test_questions_show_as_markdown_with_the_learners_option_order():
-    """In a notebook a question shows its prompt, its options in the learner's order and how to answer."""
+def test_questions_show_as_markdown_with_their_options_in_order():
+    """In a notebook a question shows its prompt, its options a, b, c, ... and how to answer."""
     question = tipcourse.question("prosecution.q02")
     bundle = question._repr_mimebundle_()
     assert bundle == tipcourse.show(question)._repr_mimebundle_()
     markdown = bundle["text/markdown"]
     keys = re.findall(r"^- \*\*([a-d])\)\*\*", markdown, flags=re.MULTILINE)
-    assert keys == [option.key for option in question.options_for()]
+    assert keys == [option.key for option in question.options] == ["a", "b", "c", "d"]
     assert question.prompt.split()[0] in markdown and "check(...)" in markdown
     assert question.prompt.split()[-1] in bundle["text/plain"]
 
@@ -553,3 +568,87 @@ def test_an_empty_or_missing_folder_is_explained(tmp_path):
         load_bank(tmp_path)
     with pytest.raises(QuestionBankError, match="There is no folder"):
         load_bank(tmp_path / "nowhere")
+
+
+# -- a fair test: nothing in the shape of the options gives the answer away ----------------------
+
+
+def _shown(question):
+    """The options as a learner sees them: (letter, text) top to bottom, from the static form."""
+    return [(o.key, o.text) for o in tipcourse.show(question).state.options()]
+
+
+def test_no_letter_is_right_in_more_than_35_percent_of_single_choice_questions():
+    """Always answering the same letter scores no better than the letter most often right."""
+    singles = [q for q in ALL if q.type == "single"]
+    counts = Counter(q.answer for q in singles)
+    assert max(counts.values()) <= 0.35 * len(singles), dict(counts)
+    assert all(q.answer in {letter for letter, _ in _shown(q)} for q in singles)
+
+
+def test_multiple_choice_keys_are_rarely_the_first_letters():
+    """Picking the first N letters is right in at most a third of multiple-choice questions."""
+    multiples = [q for q in ALL if q.type == "multiple"]
+    first = [q.id for q in multiples
+             if sorted(q.answer) == [letter for letter, _ in _shown(q)][: len(q.answer)]]
+    assert len(first) <= len(multiples) / 3, first
+
+
+@pytest.mark.parametrize("question", [q for q in ALL if q.type == "order"], ids=lambda q: q.id)
+def test_reading_an_order_questions_letters_in_order_earns_at_most_half(question):
+    """The letters as shown, in order, are not the answer and score no more than chance (1/2)."""
+    as_shown = [letter for letter, _ in _shown(question)]
+    outcome = question.evaluate(as_shown)
+    assert outcome.correct is False and outcome.score <= 0.5
+
+
+def test_the_right_option_is_rarely_the_longest():
+    """Choosing the longest option is right in at most a third of single-choice questions."""
+    singles = [q for q in ALL if q.type == "single"]
+    longest = []
+    for question in singles:
+        lengths = {letter: len(text) for letter, text in _shown(question)}
+        right = lengths.pop(question.answer)
+        if right > max(lengths.values()):
+            longest.append(question.id)
+    assert len(longest) <= len(singles) / 3, longest
+
+
+def test_true_and_false_are_both_common_answers():
+    """Always answering False (or True) is right in well under three quarters of the statements."""
+    statements = [q.answer for q in ALL if q.type == "truefalse"]
+    assert 0.25 <= sum(statements) / len(statements) <= 0.75
+
+
+def test_no_length_rank_gives_a_single_choice_answer_away():
+    """Choosing the longest, the second longest, ... or the shortest option is right in at most 35%.
+
+    Making the right option never the longest is not enough: it must not be the second longest
+    every time either.
+    """
+    singles = [q for q in ALL if q.type == "single"]
+    ranks = Counter()
+    for question in singles:
+        by_length = sorted(_shown(question), key=lambda shown: -len(shown[1]))
+        ranks[[letter for letter, _ in by_length].index(question.answer)] += 1
+    assert max(ranks.values()) <= 0.35 * len(singles), dict(ranks)
+
+
+def test_choosing_the_longest_options_of_a_multiple_choice_question_scores_about_chance():
+    """Picking as many of the longest options as there are right ones does no better than a
+    random pick of that many (on average over the bank, within 0.1 of the score)."""
+    import itertools
+    import statistics
+
+    def score(question, picks):
+        return question.evaluate(list(picks)).score
+
+    by_length, at_random = [], []
+    for question in (q for q in ALL if q.type == "multiple"):
+        count = len(question.answer)
+        longest = sorted(_shown(question), key=lambda shown: -len(shown[1]))[:count]
+        by_length.append(score(question, [letter for letter, _ in longest]))
+        letters = [letter for letter, _ in _shown(question)]
+        at_random.append(statistics.mean(
+            score(question, picks) for picks in itertools.combinations(letters, count)))
+    assert statistics.mean(by_length) <= statistics.mean(at_random) + 0.1

@@ -6,7 +6,7 @@ import pytest
 
 import tipcourse
 from tipcourse.questions import Option, Question
-from tipcourse.session import QuestionState, QuizState, learner_or_none
+from tipcourse.session import QuestionState, QuizState
 
 
 def sentence(section: str, number: int) -> str:
@@ -88,9 +88,9 @@ def test_select_drops_blank_positions_of_a_list():
 
 def test_an_order_starts_as_shown_and_moves_keep_every_item():
     """order() is the shown order until moves change it; move clamps at the ends."""
-    question = make_question(type="order", answer=("a", "b", "c"))
-    state = QuestionState(question, "ana")
-    shown = [option.key for option in question.options_for("ana")]
+    question = make_question(type="order", answer=("b", "c", "a"))
+    state = QuestionState(question)
+    shown = [option.key for option in question.options]
     assert state.order() == shown and state.selection is None
     assert state.move(2, -1) == 1
     assert state.order() == [shown[0], shown[2], shown[1]] == state.selection
@@ -142,35 +142,20 @@ def test_evidence_from_another_section_names_that_section():
     assert titles == [sections["prosecution"].title, sections["protection"].title]
 
 
-def test_options_are_in_the_learners_order():
-    """A state shows the options in the order options_for gives its learner."""
-    question = make_question(shuffle=True)
-    orders = {
-        learner: [option.key for option in QuestionState(question, learner).options()]
-        for learner in ("ana", "luis", "marta", "jorge", "sofia")
-    }
-    for learner, keys in orders.items():
-        assert keys == [option.key for option in question.options_for(learner)]
-    assert len({tuple(keys) for keys in orders.values()}) > 1
-
-
-def test_the_learner_defaults_to_the_current_learner():
-    """Without a learner, the state takes progress's current learner (TIPCOURSE_LEARNER here)."""
-    assert QuestionState(make_question()).learner == "test-learner"
-    assert QuizState([make_question()]).states[0].learner == "test-learner"
-
-
-def test_without_progress_tracking_the_learner_is_none(recorded_attempts):
-    """When tipcourse.progress offers no current_learner, the learner falls back to None."""
-    assert learner_or_none() is None
-    assert QuestionState(make_question()).learner is None
+def test_every_learner_sees_the_options_as_listed():
+    """A state shows the options in the question's own order, whoever answers."""
+    question = make_question()
+    for learner in ("ana", "luis"):
+        tipcourse.set_learner(learner)
+        assert QuestionState(question).options() == list(question.options)
+        assert QuizState([question]).states[0].options() == list(question.options)
 
 
 def test_quiz_running_score_weighs_best_scores_by_points():
     """The running score is the sum of best score x points over all points."""
     single = make_question(points=2)
     several = make_question(
-        id="prosecution.t02", type="multiple", answer=("a", "b"), points=1, shuffle=False
+        id="prosecution.t02", type="multiple", answer=("a", "b"), points=1
     )
     truth = make_question(id="prosecution.t03", type="truefalse", answer=True, points=1,
                           options=(), wrong_feedback="The report says otherwise.")

@@ -48,6 +48,7 @@ __all__ = [
 ITEM_ID = re.compile(
     r"""["']((?:overview|assessment|recommendations|prosecution|protection|prevention)\.[qe]\d\d)["']"""
 )
+EXPECTED = re.compile(r"""tipcourse\.exercise\(["']([a-z]+\.e\d\d)["']\)\.expected\(\)""")
 MANIFEST = "assignment.json"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 LEARNER_VARIABLE = "learner"
@@ -102,8 +103,12 @@ class Plan:
                 item = exercise(item_id) if ".e" in item_id else question(item_id)
                 kind = "exercise" if ".e" in item_id else "question"
                 variable = item.answer_name if kind == "exercise" else answer_variable(item_id)
-                items.append({"id": item_id, "kind": kind, "points": item.points,
-                              "variable": variable})
+                entry = {"id": item_id, "kind": kind, "points": item.points, "variable": variable}
+                if kind == "question" and item.type in ("single", "multiple", "order"):
+                    # The options as the handout letters them, so grading after a course update
+                    # that reorders them still reads each letter as the learner meant it.
+                    entry["options"] = [option.text for option in item.options]
+                items.append(entry)
             notebooks.append({"notebook": name, "items": items,
                               "max_score": sum(entry["points"] for entry in items)})
         return {"format": 1, "notebooks": notebooks}
@@ -231,6 +236,11 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
                 test.id = f"{cell.id}-test"
                 cells.append(test)
             continue
+        if cell.cell_type == "code" and not exercise_id:
+            # A later cell that needs a graded exercise's result takes the learner's own answer.
+            cell.source = EXPECTED.sub(
+                lambda found: exercise(found.group(1)).answer_name
+                if found.group(1) in graded else found.group(0), cell.source)
         if cell.cell_type == "code" and exercise_id and exercise_id in graded:
             # The help cell keeps the hint and drops the line that shows the solution.
             cell.source = "\n".join(line for line in cell.source.splitlines()

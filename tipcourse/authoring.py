@@ -6,7 +6,6 @@ A source is a Markdown file, ``course/NN-topic.md``, that starts with YAML front
     title: Prosecution
     learn: [what a learner will be able to do, ...]
     need: [what they need first, ...]
-    time: 45 minutes
     key_points: [...]
     reflection: An open question to think and write about.
     ---
@@ -18,9 +17,11 @@ text cell; two directives, written as fenced blocks, generate cells:
   starter and the check, and a cell with the hint and solution lines, commented out;
 * ``{course-map}`` — the table of every notebook with its title, time and link.
 
-Every notebook gets the same opening (title, what you will learn, what you need, time, a short
-content note, one setup cell) and the same closing (key points, the reflection, links to the
-previous and next notebooks), generated here rather than copied by hand.
+Every notebook gets the same opening (title, what you will learn, what you need, the time it
+takes, a short content note, one setup cell) and the same closing (key points, the reflection,
+links to the previous and next notebooks), generated here rather than copied by hand. The time
+is measured by :func:`workload` from the notebook's words, code cells, exercises and questions
+at a beginner's pace, never typed by hand.
 
 With ``solutions=True`` each exercise cell holds the reference solution between nbgrader's
 ``### BEGIN SOLUTION`` and ``### END SOLUTION`` lines instead of the starter; instructors and
@@ -41,17 +42,19 @@ import yaml
 __all__ = [
     "Source",
     "SourceError",
+    "Workload",
     "build",
     "build_all",
     "execute",
     "nbgrader_metadata",
     "read_sources",
+    "workload",
 ]
 
 SETUP = "import tipcourse\nfrom tipcourse import charts\n\nreport = tipcourse.load_report()"
 CONTENT_NOTE = (
     "> **Content note.** This notebook discusses human trafficking, including the sexual "
-    "exploitation and forced labour of adults and children, in the report's own sober words. "
+    "exploitation and forced labor of adults and children, in the report's own sober words. "
     "Take a break whenever you need one."
 )
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -62,7 +65,17 @@ HELP = (
 )
 FENCE = re.compile(r"^```\s*(\S*)\s*(.*?)\s*$")
 NAME = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
-REQUIRED = ("title", "learn", "need", "time", "key_points")
+REQUIRED = ("title", "learn", "need", "key_points")
+
+
+#: A beginner's pace, said in every notebook: words read per minute (the notebook's text and the
+#: report's paragraphs it quotes), and minutes per code cell (read, run, look at the output),
+#: per exercise, per question and for the closing reflection.
+WORDS_PER_MINUTE = 120
+MINUTES_PER = {"code cell": 1, "exercise": 8, "question": 2, "reflection": 5}
+_READING = re.compile(r"tipcourse\.reading\(([^()]*)\)")
+_QUESTION = re.compile(r"""["']([a-z]+\.q\d\d)["']""")
+_QUIZ = re.compile(r"""tipcourse\.quiz\(\s*["']([a-z]+)["']\s*\)""")
 
 
 class SourceError(ValueError):
@@ -110,6 +123,77 @@ def read_sources(folder: Path) -> list[Source]:
     return sources
 
 
+@dataclass(frozen=True)
+class Workload:
+    """What a notebook asks of a learner, and the minutes that takes at a beginner's pace."""
+
+    words: int
+    code_cells: int
+    exercises: int
+    questions: int
+    reflection: bool
+
+    @property
+    def minutes(self) -> int:
+        """The time at :data:`WORDS_PER_MINUTE` and :data:`MINUTES_PER`, rounded up to 5."""
+        total = (self.words / WORDS_PER_MINUTE
+                 + self.code_cells * MINUTES_PER["code cell"]
+                 + self.exercises * MINUTES_PER["exercise"]
+                 + self.questions * MINUTES_PER["question"]
+                 + self.reflection * MINUTES_PER["reflection"])
+        return max(5, -(-int(total + 0.999) // 5) * 5)
+
+    def describe(self) -> str:
+        """The time and what it is made of, as the notebook's opening says it."""
+        parts = [f"reading about {round(self.words, -2):,} words"]
+        for count, name in ((self.exercises, "exercise"), (self.questions, "question")):
+            if count:
+                parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+        hours, minutes = divmod(self.minutes, 60)
+        clock = f" ({hours} h {minutes:02d} min)" if hours else ""
+        return (f"about {self.minutes} minutes{clock} at a beginner's pace "
+                f"({', '.join(parts)}); take longer if you need it")
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9][\w'’.,-]*", text))
+
+
+def _quoted_words(code: str) -> int:
+    """The words of the report's paragraphs that ``tipcourse.reading(...)`` calls in ``code`` show."""
+    import ast
+
+    from .datasets import load_report
+
+    sections = load_report().sections
+    words = 0
+    for call in _READING.finditer(code):
+        arguments = ast.literal_eval(f"({call.group(1)},)")
+        paragraphs = sections[arguments[0]].paragraphs
+        chosen = arguments[1] if len(arguments) > 1 else range(1, len(paragraphs) + 1)
+        for number in [chosen] if isinstance(chosen, int) else chosen:
+            words += _words(paragraphs[number - 1])
+    return words
+
+
+def workload(source: "Source") -> Workload:
+    """Measure what ``source``'s notebook asks: its text, the report it quotes, its tasks."""
+    from .questions import questions
+
+    cells = _body(source, [], solutions=False)
+    words = sum(_words(cell.source) for cell in cells if cell.cell_type == "markdown")
+    words += sum(_words(str(item)) for item in source.meta["key_points"])
+    words += _words(str(source.meta.get("reflection", "")))
+    code = [cell.source for cell in cells if cell.cell_type == "code"
+            and cell.metadata.get("tipcourse", {}).get("role") != "help"]
+    words += sum(_quoted_words(text) for text in code)
+    asked = {found for text in code for found in _QUESTION.findall(text)}
+    asked |= {q.id for text in code for section in _QUIZ.findall(text) for q in questions(section)}
+    exercises = sum(cell.metadata.get("tipcourse", {}).get("role") == "answer" for cell in cells)
+    return Workload(words=words, code_cells=len(code) - exercises, exercises=exercises,
+                    questions=len(asked), reflection=bool(source.meta.get("reflection")))
+
+
 def _cell(kind: str, source: str, **metadata: Any) -> dict[str, Any]:
     import nbformat
 
@@ -130,7 +214,7 @@ def _opening(source: Source) -> list[dict[str, Any]]:
         f"# {source.heading}\n\n"
         f"**What you will learn**\n\n{_bullets(meta['learn'])}\n\n"
         f"**What you need:** {'; '.join(meta['need'])}.\n\n"
-        f"**Time it takes:** about {meta['time']}."
+        f"**Time it takes:** {workload(source).describe()}."
     )
     return [_cell("markdown", text), _cell("markdown", CONTENT_NOTE),
             _cell("code", meta.get("setup", SETUP), role="setup")]
@@ -161,7 +245,8 @@ def _course_map(sources: list[Source]) -> dict[str, Any]:
     rows = ["| Notebook | What you will learn | Time |", "|:--|:--|:--|"]
     for source in sources:
         learn = "; ".join(source.meta["learn"])
-        rows.append(f"| [{source.heading}]({source.notebook_name}) | {learn} | {source.meta['time']} |")
+        minutes = workload(source).minutes
+        rows.append(f"| [{source.heading}]({source.notebook_name}) | {learn} | {minutes} minutes |")
     return _cell("markdown", "\n".join(rows), role="course-map")
 
 

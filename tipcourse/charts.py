@@ -1,7 +1,7 @@
 """Charts of the report's numbers: each function takes data and returns a matplotlib figure.
 
-Every chart has a title, axes labelled with their units, a source caption, colours from the
-Okabe–Ito palette (safe for colour-blind readers, and never the only way a difference is shown),
+Every chart has a title, axes labeled with their units, a source caption, colors from the
+Okabe–Ito palette (safe for color-blind readers, and never the only way a difference is shown),
 and ``alt_text``: a description a screen reader can read. In a notebook a chart shows as an
 image carrying that description as its ``alt`` attribute; where only text can be shown, the
 description is shown instead.
@@ -44,11 +44,11 @@ PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#C
 #: The caption of every chart drawn from the narrative itself.
 REPORT_SOURCE = "Source: U.S. Department of State, TIP Report 2012 (Mexico narrative)."
 TIER_SOURCE = (
-    "Source: Heiss and Kelley, Scorecard Diplomacy data (MIT licence), from the TIP Reports."
+    "Source: Heiss and Kelley, Scorecard Diplomacy data (MIT license), from the TIP Reports."
 )
 HISTORY_SOURCE = "Source: U.S. Department of State, TIP Reports 2001–2025, compiled by tipcourse."
 TIER_ORDER = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
-# Hatches tell bars apart without colour.
+# Hatches tell bars apart without color.
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
 
@@ -65,13 +65,16 @@ class Chart(Figure):
         self.savefig(buffer, format="png", dpi=96, metadata={"Software": None})
         return buffer.getvalue()
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        """HTML with alt text for JupyterLab and the web; PNG for PDF, LaTeX and static sites."""
         encoded = base64.b64encode(self.png()).decode("ascii")
         alt = html.escape(self.alt_text, quote=True)
-        return {
+        data = {
             "text/html": f'<img src="data:image/png;base64,{encoded}" alt="{alt}">',
+            "image/png": encoded,
             "text/plain": self.alt_text,
         }
+        return data, {"image/png": {"alt": self.alt_text}}
 
     def __repr__(self) -> str:
         return self.alt_text
@@ -109,7 +112,7 @@ def bar(data: Any, *, title: str, xlabel: str, ylabel: str = "", source: str = R
         describe: str = "") -> Chart:
     """Horizontal bars, one per item of ``data`` (a pandas Series, a mapping, or pairs).
 
-    Values are written at the end of each bar, so the chart can be read without colour and
+    Values are written at the end of each bar, so the chart can be read without color and
     without estimating lengths. ``describe`` adds a sentence to the alt text.
     """
     pairs = _pairs(data, "", "")
@@ -125,27 +128,29 @@ def bar(data: Any, *, title: str, xlabel: str, ylabel: str = "", source: str = R
 
 
 def budget_cut(data: Any) -> Chart:
-    """The anti-trafficking programme's budget before and after the cut (``tipcourse.budget()``)."""
+    """The National Program's budget before and after the cut (``tipcourse.budget()``).
+
+    The title, caption and alt text give the two amounts, not the percentage cut: learners
+    compute that themselves (exercise ``prevention.e01``), so the chart must not state it.
+    """
     pairs = _pairs(data, "stage", "usd")
     (before_label, before), (after_label, after) = pairs[0], pairs[-1]
-    change = (after - before) / before * 100
     figure, axes = _new(6.0, 4.0)
     bars = axes.bar([before_label, after_label], [before, after], color=[PALETTE[4], PALETTE[5]])
     bars[1].set_hatch("//")
     axes.bar_label(bars, labels=[f"${before:,.0f}", f"${after:,.0f}"], padding=3)
     axes.set_ylim(0, before * 1.18)
     axes.yaxis.set_major_formatter(lambda value, _: f"${value / 1e6:,.1f}m")
-    title = f"Programme budget cut by {abs(change):.1f}%"
+    title = "National Program budget, before and after the cut"
     alt = (
-        f"Bar chart. The budget of the National Program to Prevent and Combat Trafficking in "
-        f"Persons was ${before:,.0f} {before_label} and ${after:,.0f} {after_label}: a change of "
-        f"{change:.1f}%."
+        f"Bar chart. The budget of the National Program to Prevent and Combat Trafficking was "
+        f"the equivalent of ${before:,.0f} {before_label} and of ${after:,.0f} {after_label}."
     )
     return _finish(figure, axes, title, "", "Budget (US dollars, equivalent)", REPORT_SOURCE, alt)
 
 
 def convictions(data: Any) -> Chart:
-    """2011 convictions by jurisdiction, federal and state told apart by colour and hatching."""
+    """2011 convictions by jurisdiction, federal and state told apart by color and hatching."""
     rows = list(data.itertuples(index=False))[::-1]
     figure, axes = _new(7.0, 3.6)
     levels = sorted({row.level for row in rows})
@@ -169,12 +174,14 @@ def convictions(data: Any) -> Chart:
 
 
 def sentence_ranges(data: Any) -> Chart:
-    """Sentences handed down in 2011 beside the 2007 law's range (``sentences_by_jurisdiction()``)."""
+    """Sentences handed down in 2011 beside the 2007 federal law's range, drawn as a yardstick only
+    (``sentences_by_jurisdiction()``): the states convict under laws of their own, whose penalties
+    the report does not give."""
     rows = list(data.itertuples(index=False))[::-1]
     low, high = float(rows[0].law_min_years), float(rows[0].law_max_years)
     figure, axes = _new(7.0, 3.4)
     axes.axvspan(low, high, color=PALETTE[1], alpha=0.25,
-                 label=f"Range in the 2007 law ({_number(low)}–{_number(high)} years)")
+                 label=f"Range in the 2007 federal law ({_number(low)}–{_number(high)} years)")
     for position, row in enumerate(rows):
         axes.plot([row.min_years, row.max_years], [position, position], color=PALETTE[5],
                   linewidth=6, solid_capstyle="butt")
@@ -191,25 +198,28 @@ def sentence_ranges(data: Any) -> Chart:
         for row in rows[::-1]
     )
     inside = all(low <= row.min_years and row.max_years <= high for row in rows)
-    alt = (f"Range chart of prison sentences in 2011. {listed}. The 2007 law prescribes "
-           f"{_number(low)} to {_number(high)} years; "
-           + ("every range lies inside it." if inside else "not every range lies inside it."))
-    return _finish(figure, axes, "Sentences handed down in 2011 and the law's range",
+    alt = (f"Range chart of prison sentences in 2011. {listed}. The 2007 federal law prescribes "
+           f"{_number(low)} to {_number(high)} years, drawn as a yardstick only (the states have "
+           "laws of their own); "
+           + ("every range lies between those numbers." if inside
+              else "not every range lies between those numbers."))
+    return _finish(figure, axes, "Sentences handed down in 2011 beside the federal law's range",
                    "Prison sentence (years)", "", REPORT_SOURCE, alt)
 
 
 def victims_by_agency(data: Any, year: int = 2011) -> Chart:
     """Victims each agency reported identifying in ``year``, as separate bars, not a stack.
 
-    The counts overlap and use different definitions, so the chart shows them side by side and
-    says in its caption that they must not be added up.
+    The report gives "no comprehensive statistics", only these separate counts, and does not say
+    whether they overlap; so the chart shows them side by side and says they must not be added up.
     """
     chosen = data[data["year"] == year]
     chart = bar(
         list(zip(chosen["agency"], chosen["victims"])),
-        title=f"Victims identified in {year}, as each agency reported",
+        title=f"Victims identified in {year}, as each body reported",
         xlabel="Victims identified (number of people)",
-        describe="The counts overlap and are not comparable, so they must not be added up.",
+        describe="The report gives no comprehensive statistics and does not say whether these "
+                 "counts overlap, so they must not be added up.",
     )
     chart.axes[0].text(0.99, 0.02, "Separate counts: do not add them up", ha="right",
                        transform=chart.axes[0].transAxes, fontsize=9, style="italic")
@@ -217,14 +227,19 @@ def victims_by_agency(data: Any, year: int = 2011) -> Chart:
 
 
 def foreign_victim_outcomes(data: Any) -> Chart:
-    """What became of the foreign victims INM identified in 2011."""
+    """The outcomes INM reported for victims it identified in 2011 (``foreign_victim_outcomes()``).
+
+    That these are the outcomes of INM's 29 victims, all foreign, is the course's reading (see
+    ``tipcourse.foreign_victim_outcomes``); the title and description keep the report's words.
+    """
     pairs = _pairs(data, "outcome", "victims")
     total = sum(number for _, number in pairs)
     return bar(
         pairs,
-        title=f"Outcomes for the {_number(total)} foreign victims INM identified, 2011",
+        title="Outcomes INM reported for victims it identified in 2011",
         xlabel="Victims (number of people)",
-        describe=f"Together they make the {_number(total)} foreign victims INM identified.",
+        describe=f"Together they make {_number(total)}; this course reads them as the outcomes "
+                 "of the victims INM reported identifying in 2011.",
     )
 
 

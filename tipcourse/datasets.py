@@ -92,20 +92,19 @@ def _tier_history() -> pd.DataFrame:
 
     history = pd.DataFrame(read_csv_rows("tiers", "mexico_tier_history_2001_2025.csv"))
     history["report_year"] = history["report_year"].astype(int)
-    # "Tier 2 (inferred)" keeps its doubt in `confidence`; `tier` holds the label alone.
-    history["tier"] = pd.Categorical(
-        history["tier"].str.replace(r"\s*\(inferred\)$", "", regex=True),
-        categories=TIER_ORDER[:-1],
-        ordered=True,
-    )
-    return history[["report_year", "reporting_period", "tier", "confidence", "source"]]
+    history["tier"] = pd.Categorical(history["tier"], categories=TIER_ORDER[:-1], ordered=True)
+    # `checked_against` names the archive copy that was read: provenance for maintainers, kept in
+    # the CSV; learners cite the primary publication in `citation`.
+    return history[["report_year", "reporting_period", "tier", "citation", "confidence", "note"]]
 
 
 def tier_history() -> pd.DataFrame:
-    """Mexico's tier in every report year 2001–2025, with the source and a confidence grade.
+    """Mexico's tier in every report year 2001–2025, with its citation and a confidence grade.
 
-    ``confidence`` is lower where no narrative of that year was read (2004, 2008, 2024) and the
-    tier rests on a later narrative or on datasets: show that doubt to learners, do not hide it.
+    ``citation`` is the primary publication (the year's TIP Report narrative). ``confidence`` is
+    below "high" where that narrative itself was not read or was checked against a secondary
+    copy; ``note`` says why in plain words ("" where there is nothing to add). Show that doubt
+    to learners, do not hide it.
     """
     return _tier_history().copy()
 

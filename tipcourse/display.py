@@ -2,8 +2,8 @@
 
 ``show(question)`` and ``quiz(section)`` return display objects whose MIME bundle holds, side by
 side, the widget view (in a Jupyter kernel) and static ``text/markdown`` and ``text/plain``
-forms: the prompt, the options in the learner's order, where the evidence is, and the line of
-code that answers without widgets. nbconvert, GitHub, nbviewer, PDF and terminals show the
+forms: the prompt, the options labeled a, b, c, ... as every learner sees them, where the
+evidence is, and the line of code that answers without widgets. nbconvert, GitHub, nbviewer, PDF and terminals show the
 static forms. Those forms hold no ids, addresses or times, so saved outputs compare equal run
 after run; the widget view's random ``model_id`` is a MIME type nbval skips by default.
 """
@@ -62,7 +62,7 @@ def instruction(question: Any) -> str:
 
 
 def _options(state: QuestionState) -> list[tuple[str, str]]:
-    """(key, text) of each option as the learner sees them; true/false has no keys."""
+    """(letter, text) of each option as shown; true/false has no keys."""
     if state.question.type == "truefalse":
         return [("", message("widget.true")), ("", message("widget.false"))]
     if state.question.type in CHOICE_TYPES:
@@ -243,16 +243,13 @@ class Quiz(_Displayable):
         return f"<Quiz {self.title!r}: {len(self.state.states)} questions>"
 
 
-def show(question: Any, learner: str | None = None) -> QuestionDisplay:
-    """Display one question (a Question or its id) with Check, Hint and Show evidence buttons.
-
-    ``learner`` sets whose option order is shown; the current learner by default.
-    """
+def show(question: Any) -> QuestionDisplay:
+    """Display one question (a Question or its id) with Check, Hint and Show evidence buttons."""
     found = find_question(question) if isinstance(question, str) else question
-    return QuestionDisplay(QuestionState(found, learner))
+    return QuestionDisplay(QuestionState(found))
 
 
-def quiz(section: str | Iterable[Any] | None = None, learner: str | None = None) -> Quiz:
+def quiz(section: str | Iterable[Any] | None = None) -> Quiz:
     """A section's questions as one quiz with a running score: ``tipcourse.quiz("prosecution")``.
 
     ``section`` may also be a list of questions or question ids; None takes every question.
@@ -264,7 +261,7 @@ def quiz(section: str | Iterable[Any] | None = None, learner: str | None = None)
         items = section_questions() if section is None else list(section)
         chosen = [find_question(item) if isinstance(item, str) else item for item in items]
         title = message("quiz.title_mixed")
-    return Quiz(QuizState(chosen, learner), title)
+    return Quiz(QuizState(chosen), title)
 
 
 class Reading:

@@ -18,7 +18,7 @@ answer's feedback, and a general feedback with the explanation and the report's 
 quote with the title of the section it stands in. Moodle files put each section in a category
 ``$course$/top/tipcourse/<section>``; a GIFT question's comment line ``// [id:…] [tag:…]``
 carries its ID number and tags, which recent Moodle versions read. Option order is left to the
-LMS's own shuffling (tipcourse shuffles per learner).
+LMS's own shuffling (tipcourse shows every learner the same order, with letters by position).
 
 What each type becomes:
 
@@ -416,7 +416,7 @@ def _moodle_combined_feedback(element: ET.Element, wrong: str = "") -> None:
 def _moodle_choice(element: ET.Element, question: Question) -> None:
     single = question.type == "single"
     _add(element, "single", "true" if single else "false")
-    _add(element, "shuffleanswers", "true" if question.shuffle else "false")
+    _add(element, "shuffleanswers", "true")
     _add(element, "answernumbering", "abc")
     _moodle_combined_feedback(element)
     share = Decimal(1) if single else _share(question)
@@ -582,7 +582,7 @@ def _qti_choice(presentation: ET.Element, resprocessing: ET.Element,
     response = _add(presentation, "response_lid", ident="response1",
                     rcardinality="Multiple" if multiple else "Single")
     render = _add(response, "render_choice",
-                  shuffle="Yes" if question.shuffle and question.type != "truefalse" else "No")
+                  shuffle="No" if question.type == "truefalse" else "Yes")
     for ident, text, _, _ in choices:
         _mattext(_add(render, "response_label", ident=ident), _tidy(text), "text/plain")
     feedback = {}

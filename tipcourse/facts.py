@@ -99,22 +99,30 @@ def _rows(measure: str | list[str], year: int | None = None) -> pd.DataFrame:
     return chosen
 
 
-#: Federal prosecutors; every other jurisdiction named in the convictions is a state's (or
-#: Mexico City's) office.
+#: Federal prosecutors; every other jurisdiction named in the convictions is a state's office,
+#: or Mexico City's, which the course counts at the state level (see convictions_by_jurisdiction).
 FEDERAL_OFFICES = {"SIEDO", "FEVIMTRA"}
+
+
+def _level(actor: str) -> str:
+    return "federal" if actor in FEDERAL_OFFICES else "state"
 
 
 def convictions_by_jurisdiction(year: int = 2011) -> pd.DataFrame:
     """Trafficking convictions by prosecuting jurisdiction in ``year`` (2011 or 2010).
 
-    For 2011 they add up to the report's total of 14; FEVIMTRA convicted no one that year
-    and so has no row.
+    For 2011 they add up to the report's total of 14; FEVIMTRA "did not convict or sentence any
+    traffickers" that year and so has no row. ``level`` is "federal" for SIEDO and FEVIMTRA and
+    "state" for the rest. The report does not say at which level Mexico City's convictions
+    count; the course puts them at the state level because the report's total is "at the
+    federal and state levels" and the Mexico City Attorney General's Office is not one of the
+    federal offices it names.
     """
     rows = _rows("convictions", year)
     return (
         rows.assign(
             jurisdiction=rows["actor"],
-            level=rows["actor"].map(lambda actor: "federal" if actor in FEDERAL_OFFICES else "state"),
+            level=rows["actor"].map(_level),
             convictions=rows["value"].astype(int),
         )[["jurisdiction", "level", "year", "convictions", "id"]]
         .reset_index(drop=True)
@@ -122,34 +130,47 @@ def convictions_by_jurisdiction(year: int = 2011) -> pd.DataFrame:
 
 
 def sentences_by_jurisdiction() -> pd.DataFrame:
-    """The range of prison sentences handed down in 2011, by jurisdiction, beside the law's range."""
+    """The range of prison sentences handed down in 2011, by jurisdiction, beside the federal law's range.
+
+    ``min_years`` and ``max_years`` are the ends of the range the report gives; it gives no
+    sentence one by one. ``law_min_years`` and ``law_max_years`` are the six to 18 years the
+    report gives for Mexico's 2007 *federal* law, repeated on every row as a yardstick only:
+    the states have penal codes and laws of their own, whose penalties the report does not
+    give, and it does not say under which law each sentence was handed down.
+    """
     rows = _rows(["sentence_min", "sentence_max"], 2011)
     ranges = (
         rows.pivot(index="actor", columns="measure", values="value")
         .rename(columns={"sentence_min": "min_years", "sentence_max": "max_years"})
-        .reindex(rows["actor"].drop_duplicates())
+        .reindex(rows["actor"].drop_duplicates())[["min_years", "max_years"]]
     )
     law = _rows(["law_penalty_min", "law_penalty_max"]).set_index("measure")["value"]
-    ranges["law_min_years"] = law["law_penalty_min"]
-    ranges["law_max_years"] = law["law_penalty_max"]
+    ranges["law_min_years"] = int(law["law_penalty_min"])
+    ranges["law_max_years"] = int(law["law_penalty_max"])
     ranges.index.name = "jurisdiction"
     ranges.columns.name = None
-    return ranges.reset_index()
+    ranges = ranges.reset_index()
+    ranges.insert(1, "level", ranges["jurisdiction"].map(_level))
+    return ranges
 
 
 def victims_identified() -> pd.DataFrame:
     """Victims identified, by agency and year. Do not add these counts up.
 
-    The report says no comprehensive statistics exist, and agencies may have counted the same
-    person; the ``summable`` column says so on every row.
+    The report says "There were no comprehensive statistics" on victims identified and gives
+    separate counts by agency for 2011. It does not say whether one person could be in two
+    agencies' counts; that they may overlap is this course's reading, so the ``summable`` column
+    is False on every row. The 2010 row is the report's "at least 259", for "authorities" it
+    does not name.
     """
     rows = _rows("victims_identified")
     table = rows.assign(
         agency=rows["actor"], victims=rows["value"].astype(int), summable=False
     )[["agency", "year", "victims", "qualifier", "summable", "id"]]
     table.attrs["note"] = (
-        "There were no comprehensive statistics on victims identified; agencies may count the "
-        "same person, so these counts cannot be summed."
+        "The report says there were no comprehensive statistics on victims identified. It does "
+        "not say whether one person could be in two agencies' counts, so these counts cannot be "
+        "summed into a total."
     )
     return table.reset_index(drop=True)
 
@@ -162,7 +183,14 @@ _OUTCOMES = {
 
 
 def foreign_victim_outcomes() -> pd.DataFrame:
-    """What became of the foreign victims INM identified in 2011; they add up to INM's 29."""
+    """The outcomes INM reported for victims it identified in 2011: residency, repatriation, ongoing.
+
+    The report says INM "reported identifying 29" victims in 2011, then that "11 victims that
+    they identified in 2011 received legal residency in Mexico, while 13 were repatriated and
+    five cases were ongoing". It does not say that these are all of the 29, nor that the 29 were
+    foreign. This course reads them so: 11 + 13 + 5 = 29, and legal residency in Mexico and
+    repatriation are outcomes for foreign victims, in the report's paragraph on foreign victims.
+    """
     rows = _rows(list(_OUTCOMES), 2011)
     return rows.assign(
         outcome=rows["measure"].map(_OUTCOMES), victims=rows["value"].astype(int)
@@ -170,7 +198,10 @@ def foreign_victim_outcomes() -> pd.DataFrame:
 
 
 def budget() -> pd.DataFrame:
-    """The National Program's budget before and after the cut, in U.S. dollar equivalents."""
+    """The National Program's budget before and after the cut, in U.S. dollar equivalents.
+
+    The report gives no year for either amount and no exchange rate: only "the equivalent of".
+    """
     rows = _rows(["program_budget_before_cut", "program_budget_after_cut"])
     stages = {"program_budget_before_cut": "before the cut", "program_budget_after_cut": "after the cut"}
     table = rows.assign(stage=rows["measure"].map(stages), usd=rows["value"].astype(int))
@@ -179,5 +210,12 @@ def budget() -> pd.DataFrame:
 
 
 def prevention_figures() -> pd.DataFrame:
-    """Every figure of the Prevention section: budget, CNDH partnerships and training."""
-    return _facts()[_facts()["section"] == "prevention"].reset_index(drop=True)
+    """Every figure of the Prevention section: budget, CNDH partnerships and training.
+
+    All of them are whole numbers, so ``value`` holds integers (``Int64``) here.
+    """
+    table = _facts()
+    table = table[table["section"] == "prevention"].reset_index(drop=True)
+    if (table["value"] % 1 == 0).all():
+        table["value"] = table["value"].astype("Int64")
+    return table

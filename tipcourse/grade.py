@@ -11,7 +11,7 @@ a question (see :mod:`tipcourse.assign`). Right after such a cell runs, the grad
 silent request: a snippet that encodes that variable's value as plain JSON (numbers, text,
 lists, tables as columns; a function is called with the bank's argument lists in the kernel and
 only its results travel) and hands the JSON back as a *user expression* in the shell reply, not
-as printed output. Items never captured that way (a deleted or re-labelled cell) are captured
+as printed output. Items never captured that way (a deleted or re-labeled cell) are captured
 once at the end. The grader decodes the JSON into plain data in its own process and checks it
 with its own copy of the question and exercise bank, loaded before any kernel starts.
 
@@ -579,12 +579,35 @@ def _score(result: Result, captured: dict[str, Any]) -> None:
             value = Unreadable("value")
         if isinstance(value, Missing):
             value = ...
+        if info.get("options"):
+            value = as_lettered_now(item, info["options"], value)
         try:
             result.outcomes[info["id"]] = item.evaluate(value)
         except Exception as error:  # the bank's own reference failing: no points, said so
             from . import outcome
 
             result.outcomes[info["id"]] = outcome.invalid(_one_line(error, 80))
+
+
+def as_lettered_now(question: Any, shown: list[str], value: Any) -> Any:
+    """A choice answer given against the handout's options (``shown``, their texts in order),
+    in the letters the bank uses now; letters whose option text is gone stay as they are."""
+    now = {option.text: option.key for option in question.options}
+    if list(now) == list(shown):
+        return value
+
+    def letter(given: Any) -> Any:
+        if isinstance(given, str) and len(given.strip().strip("()[].").strip()) == 1:
+            position = ord(given.strip().strip("()[].").strip().lower()) - ord("a")
+            if 0 <= position < len(shown) and shown[position] in now:
+                return now[shown[position]]
+        return given
+
+    if isinstance(value, str) and question.type != "single":
+        value = [part for part in re.split(r"[\s,;]+", value.strip()) if part]
+    if isinstance(value, (list, tuple, set)):
+        return type(value)(letter(given) for given in value)
+    return letter(value)
 
 
 # -- many submissions ---------------------------------------------------------------------------

@@ -552,11 +552,14 @@ class ProgressReport:
     output is the same on every run.
     """
 
-    def __init__(self, table, learner: str) -> None:
+    def __init__(self, table, learner: str, own: bool = False) -> None:
         self.table = table
         self.learner = learner
+        self.own = own  # the current learner's own progress: titled "Your progress"
 
     def title(self) -> str:
+        if self.own:
+            return message("progress.title_own")
         if self.learner.lower() == ALL_LEARNERS:
             return message("progress.title_all")
         return message("progress.title", learner=self.learner)
@@ -616,7 +619,7 @@ class ProgressReport:
         return message("progress.bar_label", **values)
 
     def widget(self):
-        """The dashboard: one labelled bar per section, with its numbers written beside it.
+        """The dashboard: one labeled bar per section, with its numbers written beside it.
 
         A bar shows the section's score out of the items available, or out of the items
         answered until the number available is known.
@@ -668,7 +671,8 @@ def progress(learner: str | None = None, totals: dict[str, int] | None = None) -
     the number of items available per section, by default the course's questions and exercises.
     """
     who = current_learner() if learner is None else str(learner).strip()
-    return ProgressReport(summary(who, course_totals() if totals is None else totals), who)
+    table = summary(who, course_totals() if totals is None else totals)
+    return ProgressReport(table, who, own=learner is None)
 
 
 def course_totals() -> dict[str, int] | None:

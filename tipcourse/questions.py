@@ -3,8 +3,13 @@
 The bank lives in ``data/questions/<section>.yaml``, one file per section, validated against
 ``data/questions/schema.json``. Types and their answers:
 
+Options are shown in the order the bank lists them, to every learner, labeled a, b, c, ... by
+position; the label a learner sees is the key ``check`` accepts. The ``key`` written in the bank
+is the option's internal id (kept as ``Option.id``): the loader relabels options by position and
+translates the ``answer``, so learners never need the bank's own keys.
+
 ``single``
-    one option key, e.g. ``"b"`` (keys, not option texts; case and spaces are ignored).
+    one option letter, e.g. ``"b"`` (letters, not option texts; case and spaces are ignored).
 ``multiple``
     a list or set of keys, e.g. ``["a", "c"]`` (or the text ``"a, c"``). Partial credit:
     score = max(0, (right picks − wrong picks) / number of right options); correct only when
@@ -18,7 +23,8 @@ The bank lives in ``data/questions/<section>.yaml``, one file per section, valid
     a few words, compared ignoring case, accents, dashes and spacing ("Yucatán" = "yucatan"),
     against the answer and its accepted variants.
 ``order``
-    a list of every key in order. Partial credit: the share of neighbouring pairs in the
+    a list of every option letter in order (the bank must not list the options in the answer's
+    order). Partial credit: the share of neighbouring pairs in the
     learner's list that stand in the right order; correct only when all are in order.
 
 ``check`` never raises on a learner's input: unusable input gives an ``invalid`` outcome that
@@ -28,10 +34,7 @@ says what was wrong, and a wrong answer's message never contains the expected an
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
-import os
-import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,11 +92,13 @@ class UnknownQuestionError(KeyError):
 
 @dataclass(frozen=True)
 class Option:
-    """One choice: its ``key`` (what a learner answers), ``text``, and ``feedback`` if chosen wrongly."""
+    """One choice: its ``key`` (the letter a learner sees and answers), ``text``, ``feedback``
+    if chosen wrongly, and ``id``, the key the bank gave it."""
 
     key: str
     text: str
     feedback: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,6 @@ class Question:
     explanation: str
     evidence: tuple[str, ...]
     options: tuple[Option, ...] = ()
-    shuffle: bool = False
     wrong_feedback: str = ""
     tolerance: float = 0.0
     relative_tolerance: float = 0.0
@@ -141,28 +145,6 @@ class Question:
     wrong_answers: tuple[WrongAnswer, ...] = ()
 
     # -- presenting -------------------------------------------------------------------------
-
-    def options_for(self, learner: str | None = None) -> list[Option]:
-        """The options in the order ``learner`` sees them: the same every time for one learner.
-
-        With ``shuffle`` off (and always for true/false) the bank's order is kept; an ``order``
-        question is always shuffled, never shown already in order. ``learner`` defaults to the
-        TIPCOURSE_LEARNER environment variable.
-        """
-        options = list(self.options)
-        if (
-            not (self.shuffle or self.type == "order")
-            or self.type == "truefalse"
-            or len(options) < 2
-        ):
-            return options
-        if learner is None:
-            learner = os.environ.get("TIPCOURSE_LEARNER", "")
-        digest = hashlib.sha256(f"{learner}\x00{self.id}".encode()).digest()
-        random.Random(int.from_bytes(digest[:8], "big")).shuffle(options)
-        if self.type == "order" and [option.key for option in options] == list(self.answer):
-            options = options[1:] + options[:1]
-        return options
 
     def answer_code(self, answer: Any = ...) -> str:
         """The line a learner runs to answer without widgets; ``...`` stands for "your answer"."""
@@ -440,6 +422,14 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
                     message("question.bank.feedback_missing", value=option.key),
                     message("question.bank.feedback_missing_fix"),
                 )
+        if kind == "order" and wanted == keys:
+            raise bank_file.error(
+                item,
+                "options",
+                message("question.bank.order_listed_in_order"),
+                message("question.bank.order_listed_in_order_fix"),
+            )
+        options, answer = _by_position(options, answer)
     if kind == "truefalse":
         options = (
             Option("true", "True", "" if answer else item["wrong_feedback"]),
@@ -488,7 +478,6 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
         explanation=item["explanation"].strip(),
         evidence=tuple(" ".join(quote.split()) for quote in item["evidence"]),
         options=options,
-        shuffle=bool(item.get("shuffle", kind in ("single", "multiple"))),
         wrong_feedback=item.get("wrong_feedback", ""),
         tolerance=float(item.get("tolerance", 0.0)),
         relative_tolerance=float(item.get("relative_tolerance", 0.0)),
@@ -497,6 +486,17 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
         accept=tuple(item.get("accept", [])),
         wrong_answers=wrong_answers,
     )
+
+
+def _by_position(options: tuple[Option, ...], answer: Any) -> tuple[tuple[Option, ...], Any]:
+    """Options labeled a, b, c, ... in the order listed, and the answer in those labels."""
+    letters = {option.key: chr(ord("a") + position) for position, option in enumerate(options)}
+    relabeled = tuple(
+        Option(letters[option.key], option.text, option.feedback, option.key) for option in options
+    )
+    if isinstance(answer, str):
+        return relabeled, letters[answer]
+    return relabeled, [letters[key] for key in answer]
 
 
 @functools.cache

@@ -62,11 +62,21 @@ class ReportFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a quote stands: indices into ``report.sections[section]``."""
+    """Where a quote stands: indexes (from 0) into ``report.sections[section]``.
+
+    It displays as people count, from 1: "paragraph 3, sentence 15"."""
 
     section: str
     paragraph: int  # index into Section.paragraphs
     sentence: int  # index into Section.sentences, of the sentence where the quote starts
+
+    def __repr__(self) -> str:
+        """Where the quote stands as people count (from 1), and the indexes to use in code."""
+        return (
+            f"<Location: {self.section}, paragraph {self.paragraph + 1}, sentence "
+            f"{self.sentence + 1} of the section (counted from 1); in code, .paragraph == "
+            f"{self.paragraph} and .sentence == {self.sentence} (counted from 0)>"
+        )
 
 
 @dataclass(frozen=True)

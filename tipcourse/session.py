@@ -15,16 +15,7 @@ from typing import Any
 from .datasets import load_report
 from .outcome import Outcome
 
-__all__ = ["QuestionState", "QuizState", "evidence_pairs", "learner_or_none", "section_title"]
-
-
-def learner_or_none() -> str | None:
-    """The learner whose option order is shown, or None when progress tracking is unavailable."""
-    try:
-        from .progress import current_learner as learner_now
-    except ImportError:
-        return None
-    return learner_now()
+__all__ = ["QuestionState", "QuizState", "evidence_pairs", "section_title"]
 
 
 def section_title(section: str) -> str:
@@ -62,9 +53,8 @@ class QuestionState:
     a list of keys for multiple choice and order, True or False, or text for numbers and words.
     """
 
-    def __init__(self, question: Any, learner: str | None = None) -> None:
+    def __init__(self, question: Any) -> None:
         self.question = question
-        self.learner = learner_or_none() if learner is None else learner
         self.selection: Any = None
         self.attempts = 0
         self.hints_shown = 0
@@ -73,8 +63,8 @@ class QuestionState:
         self.best_score = 0.0
 
     def options(self) -> list[Any]:
-        """The question's options in the order this learner sees them."""
-        return self.question.options_for(self.learner)
+        """The question's options in the order every learner sees them, labeled a, b, c, ..."""
+        return list(self.question.options)
 
     def select(self, value: Any) -> None:
         """Take ``value`` as the learner's current answer; blank entries of a list are dropped."""
@@ -139,10 +129,8 @@ class QuestionState:
 class QuizState:
     """A set of questions answered together, with a running score."""
 
-    def __init__(self, questions: Iterable[Any], learner: str | None = None) -> None:
-        learner = learner_or_none() if learner is None else learner
-        self.states = [QuestionState(question, learner) for question in questions]
-        self.learner = learner
+    def __init__(self, questions: Iterable[Any]) -> None:
+        self.states = [QuestionState(question) for question in questions]
 
     @property
     def total_points(self) -> float:

@@ -3,7 +3,7 @@
 A view reads nothing but its :class:`~tipcourse.session.QuestionState` and writes nothing but
 through it: a button's callback updates the state, then re-renders the feedback, hint or
 evidence area from the state. Every input has a label, every button a description and a
-tooltip, and feedback says its result in a symbol and a word, never by colour alone.
+tooltip, and feedback says its result in a symbol and a word, never by color alone.
 Importing this module imports ipywidgets; ``import tipcourse`` does not.
 """
 
@@ -34,8 +34,8 @@ __all__ = [
     "widget_view",
 ]
 
-# A colour only ever adds to the symbol and word of render_text, never replaces them.
-_COLOURS = {
+# A color only ever adds to the symbol and word of render_text, never replaces them.
+_COLORS = {
     "correct": "#1a7f37",
     "partial": "#9a6700",
     "incorrect": "#cf222e",
@@ -78,7 +78,7 @@ class _Look:
         self.plain = widgets.Layout()
         self.full_width = widgets.Layout(width="100%")
         self.auto_width = widgets.Layout(width="auto", flex="0 0 auto")  # buttons never shrink
-        self.labelled = _style(widgets.RadioButtons, description_width="initial")
+        self.labeled = _style(widgets.RadioButtons, description_width="initial")
         self.text = _style(widgets.Text, description_width="initial")
         self.button_style = _style(widgets.Button)
         self.checkbox = _style(widgets.Checkbox)
@@ -145,10 +145,10 @@ def feedback_html(state: QuestionState) -> str:
     outcome = state.feedback
     if outcome is None:
         return ""
-    colour = _COLOURS[outcome.status]
+    color = _COLORS[outcome.status]
     advice = instruction(state.question) if outcome.status == "unanswered" else outcome.message
     return (
-        f'<div role="status" style="border-left:0.3em solid {colour};padding-left:0.6em">'
+        f'<div role="status" style="border-left:0.3em solid {color};padding-left:0.6em">'
         f"<p><strong>{_escape(render_text(replace(outcome, message='')))}</strong></p>"
         f"{_paragraph(advice) if advice else ''}"
         f"{_paragraph(message('widget.attempts', count=state.attempts))}</div>"
@@ -254,7 +254,7 @@ class QuestionView:
                 description_allow_html=False,
                 # Without a tooltip, ipywidgets sets the label's title to the text "null".
                 tooltip=instruction(self.state.question),
-                style=look.labelled,
+                style=look.labeled,
                 layout=look.full_width,
             )
             return [radio], radio

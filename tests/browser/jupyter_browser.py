@@ -764,7 +764,7 @@ def wrong_answer(question: Any, shown_order: list[str] | None = None) -> tuple[A
                 return text, clean(feedback)
         raise AssertionError(f"{question.id}: no wrong text found")
     if kind == "order":
-        keys = list(shown_order or [o.key for o in question.options_for(LEARNER)])
+        keys = list(shown_order or [o.key for o in question.options])
         assert keys != list(question.answer), "an ordering question never starts in order"
         misplaced = next(k for k, a in zip(keys, question.answer, strict=True) if k != a)
         option = next(o for o in question.options if o.key == misplaced)
