@@ -59,7 +59,7 @@ def test_progress_survives_a_kernel_restart(lab_server, open_notebook):
     notebook.run_all()
     dashboard = notebook.code_cell(2)
     before = shown_text(dashboard)
-    assert message("progress.title", learner=LEARNER) in before
+    assert message("progress.title_own") in before and LEARNER not in before
     assert message("progress.none_yet") in before
 
     widget = QuestionWidget(notebook.page, question.id)
