@@ -34,3 +34,20 @@ def pytest_runtest_setup(item):
 
 def pytest_unconfigure(config):
     shutil.rmtree(_root, ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark what is slow or needs a browser or a package registry, so that
+    ``pytest -m "not browser and not slow"`` is a fast inner loop; the README's test command
+    still runs everything."""
+    for item in items:
+        path = item.path.as_posix()
+        if "/tests/browser/" in path:
+            item.add_marker(pytest.mark.browser)
+        if path.endswith(".ipynb") or "reference_solutions" in item.name:
+            item.add_marker(pytest.mark.slow)  # every notebook run in a kernel
+        uses = getattr(item, "fixturenames", ())
+        if path.endswith("/tests/test_binder.py") and "binder" in uses or "nbgrader" in uses:
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.network)  # pip installs into a fresh environment
+

@@ -154,3 +154,16 @@ def test_learners_can_restyle_a_chart_and_show_it_again():
 def test_a_chart_renders_the_same_bytes_twice():
     """No timestamp or version inside the PNG: the same data gives the same image."""
     assert CHARTS["convictions"]().png() == CHARTS["convictions"]().png()
+
+
+def test_tier_history_highlights_the_year_whatever_the_tables_index():
+    """A filtered or re-indexed history still marks the highlighted year at its own tier."""
+    history = tipcourse.tier_history()
+    later = history[history["report_year"] >= 2005]  # index starts at 4, not 0
+    chart = charts.tier_history(later, highlight=2007)
+    [note] = [text for text in chart.axes[0].texts if text.get_text() == "2007 report"]
+    watch_list_level = list(reversed(charts.TIER_ORDER)).index("Tier 2 Watch List") + 1
+    assert note.xy == (2007, watch_list_level)
+    shuffled = history.sample(frac=1, random_state=1).sort_values("report_year")
+    shuffled.index = range(100, 100 + len(shuffled))
+    assert charts.tier_history(shuffled).axes[0].texts

@@ -289,15 +289,53 @@ def test_a_broken_exercise_names_the_file_the_id_and_the_field(tmp_path, change,
     ],
 )
 def test_a_solution_that_fails_is_a_bank_error_not_a_learner_error(tmp_path, change, field, words):
-    """A reference solution that fails when run is reported as the bank's fault, naming the field."""
+    """A reference solution that fails is the bank's fault: an error naming the field for authors,
+    and for a learner who checks an answer, a message that says it is not their answer's fault."""
     exercise = load_exercises(write_bank(tmp_path / "bank", {**GOOD, **change}))["prevention.e01"]
     with pytest.raises(ExerciseBankError) as raised:
-        exercise.check(1)
+        exercise.expected()
     assert (
         "prevention.e01" in str(raised.value)
         and f"'{field}'" in str(raised.value)
         and words in str(raised.value)
     )
+    outcome = exercise.check(1)
+    assert outcome.status == "invalid" and "not in your answer" in outcome.message
+    assert words in outcome.message
+
+
+FUNCTION = {
+    **GOOD,
+    "prompt": "Write names_count(names): how many names the list holds.",
+    "solution": "def names_count(names):\n    return len(names)\n",
+    "answer": "names_count",
+    "calls": [[["FEVIMTRA", "SIEDO"]], [["INM"]]],
+}
+
+
+def test_a_reference_function_that_raises_is_not_blamed_on_the_learner(tmp_path):
+    """When the bank's own function fails on a call, the learner hears it is the course's fault."""
+    broken = {**FUNCTION, "solution": "def names_count(names):\n    return len(names) / 0\n"}
+    exercise = load_exercises(write_bank(tmp_path / "bank", broken))["prevention.e01"]
+    outcome = exercise.evaluate(lambda names: len(names))
+    assert outcome.status == "invalid"
+    assert "reference solution failed" in outcome.message and "not in your answer" in outcome.message
+    assert "ZeroDivisionError" in outcome.message
+
+
+def test_each_function_gets_its_own_copy_of_the_arguments(tmp_path):
+    """A learner's function that changes its argument changes neither the reference's input nor
+    the calls used for the next check."""
+    exercise = load_exercises(write_bank(tmp_path / "bank", FUNCTION))["prevention.e01"]
+
+    def greedy(names):
+        names.append("extra")
+        return len(names) - 1
+
+    assert exercise.evaluate(greedy).correct is True
+    assert exercise.evaluate(greedy).correct is True
+    by_heart = {("FEVIMTRA", "SIEDO"): 2, ("INM",): 1}  # right only for the bank's own inputs
+    assert exercise.evaluate(lambda names: by_heart[tuple(names)]).correct is True
 
 
 @by_id(ALL)

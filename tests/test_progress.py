@@ -279,12 +279,17 @@ def test_damage_while_the_process_has_the_database_open_is_caught(tipcourse_home
 
 def test_a_truncated_database_is_moved_aside(tipcourse_home, capsys):
     """A file cut short (a crash while copying it) is detected and replaced by a fresh one."""
-    made = run_python(
-        "from tipcourse.progress import record_attempt\n"
-        "for n in range(3000): record_attempt(f'assessment.q{n}', 'assessment', True, 1.0)",
+    made = run_python(  # the store's own file, then 3,000 rows added in one transaction
+        "import sqlite3\n"
+        "from tipcourse.progress import database_path, record_attempt\n"
+        "record_attempt('assessment.q00', 'assessment', True, 1.0)\n"
+        "with sqlite3.connect(database_path()) as connection:\n"
+        "    connection.executemany('INSERT INTO attempts (learner, item_id, kind, section,"
+        " correct, score, time) VALUES (?, ?, ?, ?, ?, ?, ?)', [('ana', f'assessment.q{n}',"
+        " 'question', 'assessment', 1, 1.0, '2026-01-01T00:00:00') for n in range(3000)])",
         tipcourse_home,
     )
-    assert made.returncode == 0
+    assert made.returncode == 0, made.stderr
     size = database_path().stat().st_size
     os.truncate(database_path(), size // 2)
     record_attempt("assessment.q01", "assessment", True, 1.0)

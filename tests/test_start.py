@@ -92,6 +92,22 @@ def test_lost_manifest_still_protects_the_learner(course, tmp_path):
     assert (workspace / START_NOTEBOOK.replace(".ipynb", ".new.ipynb")).exists()
 
 
+def test_a_lost_manifest_heals_for_untouched_notebooks(course, tmp_path):
+    """After the manifest is lost, untouched notebooks are recorded again, so the next course
+    update replaces them instead of leaving a spurious NAME.new.ipynb beside each one."""
+    workspace = tmp_path / "work"
+    sync_workspace(workspace, course)
+    (workspace / MANIFEST).unlink()
+    report = sync_workspace(workspace, course)
+    shipped = sorted(p.name for p in course.glob("*.ipynb"))
+    assert report.unchanged == shipped
+    assert set(json.loads((workspace / MANIFEST).read_text())) == set(shipped)
+    edit(course / START_NOTEBOOK, "a corrected paragraph")
+    report = sync_workspace(workspace, course)
+    assert report.updated == [START_NOTEBOOK]
+    assert not list(workspace.glob("*.new.ipynb"))
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -266,7 +266,7 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
     figure, axes = _new(8.0, 3.6)
     levels = {tier: len(TIER_ORDER) - number for number, tier in enumerate(TIER_ORDER)}
     years = list(data["report_year"])
-    values = [levels[tier] for tier in data["tier"]]
+    values = [levels[tier] for tier in data["tier"]]  # by position: the index may be anything
     axes.step(years, values, where="mid", color=PALETTE[4], linewidth=1.5)
     sure = [str(level) == "high" for level in data["confidence"]]
     axes.scatter([y for y, s in zip(years, sure) if s], [v for v, s in zip(values, sure) if s],
@@ -276,7 +276,7 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
                  edgecolor=PALETTE[5], linewidth=1.5, zorder=3,
                  label="Placement from other sources (less certain)")
     if highlight in years:
-        axes.annotate(f"{highlight} report", (highlight, levels[data["tier"][years.index(highlight)]]),
+        axes.annotate(f"{highlight} report", (highlight, values[years.index(highlight)]),
                       xytext=(0, 12), textcoords="offset points", ha="center", fontsize=9)
     axes.set_yticks(list(levels.values()), list(levels))
     axes.set_ylim(0.5, len(TIER_ORDER) + 0.7)

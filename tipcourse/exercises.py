@@ -44,6 +44,10 @@ class ExerciseBankError(BankError):
     """An exercise file or solution cannot be used: the message names file, id and field."""
 
 
+class _ReferenceFailed(Exception):
+    """The reference solution's function raised on one of the bank's calls."""
+
+
 class UnknownExerciseError(KeyError):
     """No exercise has that id; the message says how to find the ids."""
 
@@ -167,13 +171,15 @@ class Exercise:
         """Check ``value`` without recording anything. Never raises on what a learner passes."""
         if is_unanswered(value):
             return outcomes.unanswered(message("exercise.unanswered", name=self.answer_name))
-        expected = self._reference
         try:
+            expected = self._reference
             if isinstance(value, str):
                 check_length(value)
             if kind_of(expected) == "function":
                 return self._evaluate_function(value, expected)
             difference = compare(value, expected, **self._settings)
+        except (ExerciseBankError, _ReferenceFailed) as error:  # the course's fault, not the learner's
+            return outcomes.invalid(message("exercise.reference_failed", id=self.id, error=error))
         except InputError as error:
             return outcomes.invalid(
                 message("exercise.invalid", problem=error.message, name=self.answer_name)
@@ -206,9 +212,12 @@ class Exercise:
             raise mismatch(reference, value)
         for args in self._calls:
             call = f"{self.answer_name}({', '.join(map(repr, args))})"
-            wanted = reference(*args)
+            try:  # each function gets its own copy of the arguments, so neither can change them
+                wanted = reference(*copy.deepcopy(args))
+            except Exception as error:
+                raise _ReferenceFailed(f"{call}: {type(error).__name__}: {error}") from error
             try:
-                got = value(*args)
+                got = value(*copy.deepcopy(args))
             except (
                 Exception
             ) as error:  # the learner's function failing is a wrong answer, explained

@@ -78,8 +78,10 @@ def sync_workspace(workspace: Path, source: Path | None = None) -> SyncReport:
         if current is None:
             target.write_bytes(shipped.read_bytes())
             report.copied.append(name)
-        elif current == shipped_sum or shipped_sum == manifest.get(name):
-            report.unchanged.append(name)  # identical, or the learner's edits of the current version
+        elif current == shipped_sum:
+            report.unchanged.append(name)  # identical: recorded, so a lost manifest heals itself
+        elif shipped_sum == manifest.get(name):
+            report.unchanged.append(name)  # the learner's edits of the current version
             continue
         elif current == manifest.get(name):
             target.write_bytes(shipped.read_bytes())  # the learner never changed it: safe to update
