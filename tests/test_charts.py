@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 import tipcourse
 from tipcourse import charts
+from tipcourse.report import TIERS
 
 
 def _number(value):
@@ -136,9 +137,9 @@ def test_tier_distribution_counts_the_panel_and_names_the_unranked():
     tiers = tipcourse.tiers()
     year = tiers[tiers["year"] == 2012]
     chart = charts.tier_distribution(tiers)
-    for tier in charts.TIER_ORDER:
+    for tier in TIERS:
         assert f"{tier}: {(year['tier'] == tier).sum()}" in chart.alt_text
-    unranked = (~year["tier"].isin(charts.TIER_ORDER)).sum()
+    unranked = (~year["tier"].isin(TIERS)).sum()
     assert f"{unranked} countries of the panel were not ranked" in chart.alt_text
 
 
