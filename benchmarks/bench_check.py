@@ -85,13 +85,6 @@ def measure(runs: int, home: str) -> None:
     import tipcourse
     from tipcourse.compare import kind_of
 
-    try:
-        from tipcourse import progress  # noqa: F401  (check() records through it)
-
-        can_record = True
-    except ImportError:
-        can_record = False
-
     print(
         f"median time per call; {runs} evaluate() and {runs // 10} check() calls per item; TIPCOURSE_HOME={home}"
     )
@@ -100,11 +93,11 @@ def measure(runs: int, home: str) -> None:
     for question in tipcourse.questions():
         answers = question_answers(question)
         evaluate = median_seconds(question.evaluate, answers, runs)
-        check = median_seconds(question.check, answers, max(1, runs // 10)) if can_record else None
+        check = median_seconds(question.check, answers, max(1, runs // 10))
         by_type.setdefault(question.type, []).append((evaluate, check))
     for kind, timings in by_type.items():
         evaluate = statistics.median(t[0] for t in timings)
-        check = statistics.median(t[1] for t in timings) if can_record else None
+        check = statistics.median(t[1] for t in timings)
         print(row(f"question: {kind} ({len(timings)})", evaluate, check))
 
     for exercise in tipcourse.exercises():
@@ -112,10 +105,8 @@ def measure(runs: int, home: str) -> None:
         kind = kind_of(right)
         answers = [right, wrong_value(right, kind)]
         evaluate = median_seconds(exercise.evaluate, answers, max(1, runs // 4))
-        check = median_seconds(exercise.check, answers, max(1, runs // 40)) if can_record else None
+        check = median_seconds(exercise.check, answers, max(1, runs // 40))
         print(row(f"exercise: {exercise.id} ({kind})", evaluate, check))
-    if not can_record:
-        print("check() not measured: tipcourse.progress is not available in this checkout")
 
 
 if __name__ == "__main__":

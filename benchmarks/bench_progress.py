@@ -34,7 +34,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tipcourse-bench-") as folder:
         os.environ["TIPCOURSE_HOME"] = folder  # never touch the real learner's progress
         os.environ["TIPCOURSE_LEARNER"] = "benchmark"
-        from tipcourse.progress import attempts, progress, record_attempt
+        from tipcourse import attempts, progress
+        from tipcourse._store import record_attempt
 
         record_attempt("overview.q00", "overview", True, 1.0)  # create the database first
 

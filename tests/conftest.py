@@ -18,15 +18,9 @@ def tipcourse_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def recorded_attempts(monkeypatch):
-    """The attempts that check() records, captured in a list instead of the progress store."""
-    import sys
-    import types
-
-    import tipcourse
+    """The attempts that check() records, captured in a list instead of the attempts store."""
+    from tipcourse import _store
 
     attempts = []
-    fake = types.ModuleType("tipcourse.progress")
-    fake.record_attempt = lambda **attempt: attempts.append(attempt)
-    monkeypatch.setitem(sys.modules, "tipcourse.progress", fake)
-    monkeypatch.setattr(tipcourse, "progress", fake, raising=False)
+    monkeypatch.setattr(_store, "record_attempt", lambda **attempt: attempts.append(attempt))
     return attempts

@@ -13,7 +13,8 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse.assign import AssignError, answer_variable, assign, items_in, main, plan
+from tipcourse.assign import AssignError, answer_variable, assign, items_in, plan
+from tipcourse.cli import main
 from tipcourse.authoring import BEGIN, END, build, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,7 @@ def files(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def prosecution(tmp_path_factory):
     out = tmp_path_factory.mktemp("assignment")
-    assert main(["--notebooks", "04", "--out", str(out)]) == 0
+    assert main(["assign", "--notebooks", "04", "--out", str(out)]) == 0
     return out
 
 
@@ -97,8 +98,16 @@ def test_the_key_notebook_has_solutions_between_nbgrader_markers(prosecution):
 
 def test_the_same_input_gives_byte_identical_output(prosecution, tmp_path):
     """Running assign again writes exactly the same bytes."""
-    assert main(["--notebooks", "04", "--out", str(tmp_path)]) == 0
+    assign(tmp_path, notebooks=["04"])
     assert files(tmp_path) == files(prosecution)
+
+
+def test_a_folder_that_cannot_be_written_exits_1_with_its_message(tmp_path, capsys):
+    """`tipcourse assign` into a path below a file says it could not write there, and exits 1."""
+    (tmp_path / "a-file").write_text("not a folder")
+    out = tmp_path / "a-file" / "hw"
+    assert main(["assign", "--notebooks", "04", "--out", str(out)]) == 1
+    assert f"Could not write the assignment into {out}" in capsys.readouterr().err
 
 
 def test_a_subset_of_items_chooses_their_notebooks(tmp_path):
@@ -125,7 +134,7 @@ def test_a_subset_of_items_chooses_their_notebooks(tmp_path):
 ])
 def test_a_wrong_choice_says_what_to_change(tmp_path, capsys, arguments, words):
     """An unknown notebook or item, or an item outside the notebooks, is a message, not a traceback."""
-    assert main([*arguments, "--out", str(tmp_path)]) == 2
+    assert main(["assign", *arguments, "--out", str(tmp_path)]) == 2
     assert words in capsys.readouterr().err
     chosen = {"--notebooks": None, "--items": None}
     for flag, value in zip(arguments[::2], arguments[1::2]):
@@ -182,7 +191,7 @@ def test_no_handout_can_look_up_a_graded_answer(tmp_path):
     """
     out = tmp_path / "all"
     numbers = [source.number for source in read_sources(COURSE)]
-    assert main(["--notebooks", *numbers, "--out", str(out)]) == 0
+    assign(out, notebooks=numbers)
     for path in sorted((out / "student").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         for cell in notebook.cells:

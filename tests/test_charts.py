@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 import tipcourse
 from tipcourse import charts
+from tipcourse.report import TIERS
 
 
 def _number(value):
@@ -136,9 +137,9 @@ def test_tier_distribution_counts_the_panel_and_names_the_unranked():
     tiers = tipcourse.tiers()
     year = tiers[tiers["year"] == 2012]
     chart = charts.tier_distribution(tiers)
-    for tier in charts.TIER_ORDER:
+    for tier in TIERS:
         assert f"{tier}: {(year['tier'] == tier).sum()}" in chart.alt_text
-    unranked = (~year["tier"].isin(charts.TIER_ORDER)).sum()
+    unranked = (~year["tier"].isin(TIERS)).sum()
     assert f"{unranked} countries of the panel were not ranked" in chart.alt_text
 
 
@@ -162,7 +163,7 @@ def test_tier_history_highlights_the_year_whatever_the_tables_index():
     later = history[history["report_year"] >= 2005]  # index starts at 4, not 0
     chart = charts.tier_history(later, highlight=2007)
     [note] = [text for text in chart.axes[0].texts if text.get_text() == "2007 report"]
-    watch_list_level = list(reversed(charts.TIER_ORDER)).index("Tier 2 Watch List") + 1
+    watch_list_level = list(reversed(TIERS)).index("Tier 2 Watch List") + 1
     assert note.xy == (2007, watch_list_level)
     shuffled = history.sample(frac=1, random_state=1).sort_values("report_year")
     shuffled.index = range(100, 100 + len(shuffled))

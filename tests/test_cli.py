@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from tipcourse.cli import main
-from tipcourse.progress import attempts, course_totals, database_path, record_attempt
+from tipcourse._store import attempts, database_path, record_attempt
+from tipcourse.dashboard import course_totals
 
 
 @pytest.fixture
@@ -128,3 +129,14 @@ def test_reset_in_a_real_terminal_process_reads_stdin(three_attempts, tipcourse_
     assert not backups(tipcourse_home)
     confirmed = subprocess.run(command, env=env, input="yes\n", capture_output=True, text=True)
     assert confirmed.returncode == 0 and len(backups(tipcourse_home)) == 1
+
+
+def test_version_imports_nothing_heavy():
+    """`tipcourse --version` loads no data, notebook, widget or plotting package."""
+    heavy = ["pandas", "matplotlib", "ipywidgets", "nbformat", "nbclient", "jupyter_client",
+             "yaml", "jsonschema"]
+    code = ("import sys\nfrom tipcourse.cli import main\ntry:\n    main(['--version'])\n"
+            "except SystemExit:\n    pass\n"
+            f"print([name for name in {heavy!r} if name in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr

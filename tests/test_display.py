@@ -14,7 +14,7 @@ from nbclient import NotebookClient
 
 import tipcourse
 from tipcourse import display
-from tipcourse.questions import Option, Question
+from tipcourse._questions import Option, Question
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
 UUID_LIKE = re.compile(
@@ -118,7 +118,7 @@ def test_spanish_static_forms():
     """With Spanish chosen, the instructions and headings of the static forms are Spanish."""
     tipcourse.set_language("es")
     text = tipcourse.quiz("prosecution").text()
-    assert "Cuestionario: Prosecution" in text and "Pregunta 1 de" in text
+    assert "Cuestionario: Procesamiento judicial" in text and "Pregunta 1 de" in text
     assert "Para responder con código" in text
 
 

@@ -10,7 +10,8 @@ import yaml
 
 import tipcourse
 from tipcourse.datasets import data_dir
-from tipcourse.exercises import ExerciseBankError, UnknownExerciseError, load_exercises
+from tipcourse import session
+from tipcourse._exercises import ExerciseBankError, UnknownExerciseError, load_exercises
 from tipcourse.report import SECTION_NAMES
 
 ALL = tipcourse.exercises()
@@ -23,7 +24,8 @@ def by_id(exercises):
 
 @pytest.fixture
 def fresh():
-    """Exercises loaded anew, so hint counters start from zero."""
+    """Exercises loaded anew, with hint counters from zero."""
+    session.forget_hints()
     return load_exercises()
 
 

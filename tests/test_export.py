@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import html
 import io
 import itertools
@@ -19,9 +18,11 @@ import pytest
 import yaml
 
 import tipcourse
+from tipcourse import _lms as lms
 from tipcourse import export
+from tipcourse.cli import build_parser, main
 from tipcourse.messages import message
-from tipcourse.questions import load_bank
+from tipcourse._questions import load_bank
 from tipcourse.report import SECTION_NAMES
 from tipcourse.session import evidence_pairs
 
@@ -241,7 +242,7 @@ def test_gift_keeps_the_prompt_points_id_and_general_feedback(question, gift):
     found = gift[question.id]
     assert tidy(question.prompt) in visible(found["text"])
     assert f"[id:{question.id}]" in found["comment"]
-    assert f"points={export._number(question.points)}" in found["comment"]
+    assert f"points={lms.number(question.points)}" in found["comment"]
     assert f"[tag:{question.section}]" in found["comment"]
     assert_general_feedback(question, visible(found["general"]))
 
@@ -678,7 +679,7 @@ def test_another_process_with_another_hash_seed_writes_the_same_bytes(tmp_path):
     out = tmp_path / "bank.zip"
     env = {**os.environ, "PYTHONHASHSEED": "12345", "TIPCOURSE_LANG": "en"}
     result = subprocess.run(
-        [sys.executable, "-m", "tipcourse.export", "--format", "qti", "--out", str(out),
+        [sys.executable, "-m", "tipcourse", "export", "--format", "qti", "--out", str(out),
          "--section", "prosecution"],
         env=env, capture_output=True, text=True, cwd=tmp_path, check=False,
     )
@@ -704,7 +705,7 @@ def test_a_section_subset_exports_only_those_sections():
 def test_the_command_writes_the_file_and_says_where(file_format, tmp_path, capsys):
     """`tipcourse export --format F --out FILE` writes FILE and prints its full path."""
     out = tmp_path / f"bank{export.SUFFIXES[file_format]}"
-    assert export.main(["--format", file_format, "--out", str(out)]) == 0
+    assert main(["export", "--format", file_format, "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
     assert str(out.absolute()) in captured.out and f"{len(ALL)} questions" in captured.out
@@ -714,20 +715,18 @@ def test_the_command_writes_the_file_and_says_where(file_format, tmp_path, capsy
 def test_sections_can_be_given_together_or_one_by_one(tmp_path, capsys):
     """--section a b and --section a --section b choose the same questions, in the bank's order."""
     first, second = tmp_path / "one.gift", tmp_path / "two.gift"
-    assert export.main(["--format", "gift", "--out", str(first),
+    assert main(["export", "--format", "gift", "--out", str(first),
                         "--section", "protection", "prosecution"]) == 0
-    assert export.main(["--format", "gift", "--out", str(second),
+    assert main(["export", "--format", "gift", "--out", str(second),
                         "--section", "prosecution", "--section", "protection"]) == 0
     assert first.read_bytes() == second.read_bytes()
     ids = list(parse_gift(first.read_text("utf-8")))
     assert ids == [q.id for q in ALL if q.section in ("prosecution", "protection")]
 
 
-def test_the_subcommand_plugs_into_a_main_parser(tmp_path, capsys):
-    """add_parser registers `export` on any subparsers object; its handler runs from the args."""
-    parser = argparse.ArgumentParser(prog="tipcourse")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    export.add_parser(commands)
+def test_the_subcommand_runs_from_the_main_parser(tmp_path, capsys):
+    """The main parser has `export`, with its help; its handler runs from the parsed arguments."""
+    parser = build_parser()
     out = tmp_path / "bank.xml"
     args, extra = parser.parse_known_args(["export", "--format", "moodle", "--out", str(out)])
     assert args.run(args, extra) == 0 and out.exists()
@@ -747,10 +746,21 @@ def one_line_error(capsys) -> str:
     return lines[0]
 
 
+def test_export_file_raises_typed_errors_and_returns_what_it_wrote(tmp_path):
+    """A wrong choice is an ExportUsageError, a failure an ExportError; success says what it wrote."""
+    with pytest.raises(export.ExportUsageError, match="'pdf'"):
+        export.export_file(tmp_path / "bank.pdf", "pdf")
+    with pytest.raises(export.ExportError, match="Could not write"):
+        export.export_file(tmp_path / "missing" / "bank.gift", "gift")
+    written = export.export_file(tmp_path / "bank.gift", " GIFT ", ["overview"])
+    assert (written.count, written.file_format) == (len(tipcourse.questions("overview")), "gift")
+    assert written.path.read_bytes() == export.export(tipcourse.questions("overview"), "gift")
+
+
 def test_an_unknown_format_is_one_clear_line(tmp_path, capsys):
     """--format pdf names the formats there are, exits 2 and writes nothing."""
     out = tmp_path / "bank.pdf"
-    assert export.main(["--format", "pdf", "--out", str(out)]) == 2
+    assert main(["export", "--format", "pdf", "--out", str(out)]) == 2
     line = one_line_error(capsys)
     assert "'pdf'" in line and "gift, moodle, qti" in line
     assert not out.exists()
@@ -759,7 +769,7 @@ def test_an_unknown_format_is_one_clear_line(tmp_path, capsys):
 def test_an_unknown_section_is_one_clear_line(tmp_path, capsys):
     """--section judges names the six sections, exits 2 and writes nothing."""
     out = tmp_path / "bank.gift"
-    assert export.main(["--format", "gift", "--out", str(out), "--section", "judges"]) == 2
+    assert main(["export", "--format", "gift", "--out", str(out), "--section", "judges"]) == 2
     line = one_line_error(capsys)
     assert "'judges'" in line and ", ".join(SECTION_NAMES) in line
     assert not out.exists()
@@ -770,7 +780,7 @@ def test_an_unwritable_path_is_one_clear_line(where, tmp_path, capsys):
     """A folder that does not exist, or a file used as a folder: exit 1 and say which path."""
     (tmp_path / "a-file").write_text("not a folder")
     out = tmp_path / where
-    assert export.main(["--format", "gift", "--out", str(out)]) == 1
+    assert main(["export", "--format", "gift", "--out", str(out)]) == 1
     line = one_line_error(capsys)
     assert line.startswith(f"Could not write {out}:") and str(out.parent) in line
     assert not (tmp_path / "missing").exists()
@@ -783,14 +793,14 @@ def test_a_failed_write_is_one_clear_line(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(Path, "write_bytes", refuse)
     out = tmp_path / "bank.gift"
-    assert export.main(["--format", "gift", "--out", str(out), "--section", "overview"]) == 1
+    assert main(["export", "--format", "gift", "--out", str(out), "--section", "overview"]) == 1
     assert one_line_error(capsys) == message(
         "export.cannot_write", path=out, reason="Permission denied")
 
 
 def test_an_existing_folder_as_out_is_one_clear_line(tmp_path, capsys):
     """--out naming a folder says to give a file name, with an example, and exits 2."""
-    assert export.main(["--format", "qti", "--out", str(tmp_path)]) == 2
+    assert main(["export", "--format", "qti", "--out", str(tmp_path)]) == 2
     line = one_line_error(capsys)
     assert "is a folder" in line and str(tmp_path / "tipcourse-questions.zip") in line
     assert list(tmp_path.iterdir()) == []
@@ -799,9 +809,9 @@ def test_an_existing_folder_as_out_is_one_clear_line(tmp_path, capsys):
 def test_errors_and_messages_follow_the_interface_language(tmp_path, capsys):
     """With TIPCOURSE_LANG=es the command's messages are in Spanish."""
     tipcourse.set_language("es")
-    assert export.main(["--format", "gift", "--out", str(tmp_path)]) == 2
+    assert main(["export", "--format", "gift", "--out", str(tmp_path)]) == 2
     assert "es una carpeta" in one_line_error(capsys)
-    assert export.main(["--format", "gift", "--out", str(tmp_path / "b.gift")]) == 0
+    assert main(["export", "--format", "gift", "--out", str(tmp_path / "b.gift")]) == 0
     assert f"Se escribieron {len(ALL)} preguntas" in capsys.readouterr().out
 
 
@@ -815,7 +825,7 @@ def test_bad_input_in_a_real_process_never_shows_a_traceback(tmp_path):
     ]
     env = {**os.environ, "TIPCOURSE_LANG": "en"}
     for arguments in cases:
-        result = subprocess.run([sys.executable, "-m", "tipcourse.export", *arguments],
+        result = subprocess.run([sys.executable, "-m", "tipcourse", "export", *arguments],
                                 env=env, capture_output=True, text=True, check=False)
         assert result.returncode != 0, arguments
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -824,7 +834,7 @@ def test_bad_input_in_a_real_process_never_shows_a_traceback(tmp_path):
 
 def test_numbers_are_written_without_exponents_or_float_noise():
     """18 not 18.0, 0.00001 not 1e-05, 37.8 not 37.800000000000004."""
-    assert export._number(18.0) == "18"
-    assert export._number(1e-05) == "0.00001"
-    assert export._number(Decimal("37.9") - Decimal("0.1")) == "37.8"
-    assert export._number(-0.0) == "0"
+    assert lms.number(18.0) == "18"
+    assert lms.number(1e-05) == "0.00001"
+    assert lms.number(Decimal("37.9") - Decimal("0.1")) == "37.8"
+    assert lms.number(-0.0) == "0"

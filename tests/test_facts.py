@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import tipcourse
-from tipcourse.facts import QUALIFIERS, parse_number
+from tipcourse._facts import QUALIFIERS
+from tipcourse._text import number_from_words as parse_number
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ import nbformat
 import pytest
 
 import tipcourse
+from tipcourse import cli, gradebook
 from tipcourse import grade as grading
 from tipcourse.assign import assign
 
@@ -63,14 +64,14 @@ def notebook(cells):
 WRONG = dict(q01="12", q06=repr(Q06_WRONG), e01="total_convictions = 99", e02="route_case = lambda suspects: 'SIEDO'")
 
 MONKEYPATCH = f"""
-import builtins, json, tipcourse, tipcourse.questions, tipcourse.exercises, tipcourse.compare
+import builtins, json, tipcourse, tipcourse._questions, tipcourse._exercises, tipcourse.compare
 from tipcourse import outcome
 class Always:
     def __getattr__(self, name):
         return lambda *args, **kwargs: outcome.correct("Correct")
 tipcourse.question = tipcourse.exercise = lambda *args: Always()
-tipcourse.questions.Question.evaluate = lambda self, answer: outcome.correct("Correct")
-tipcourse.exercises.Exercise.evaluate = lambda self, value: outcome.correct("Correct")
+tipcourse._questions.Question.evaluate = lambda self, answer: outcome.correct("Correct")
+tipcourse._exercises.Exercise.evaluate = lambda self, value: outcome.correct("Correct")
 tipcourse.compare.compare = lambda *args, **kwargs: None
 json.dumps = lambda *args, **kwargs: '{{"prosecution.q01": 18, "prosecution.q06": "{Q06}"}}'
 builtins.globals = lambda: {{"prosecution_q01": 18, "prosecution_q06": "{Q06}"}}
@@ -192,12 +193,12 @@ def batch(tmp_path_factory):
     progress = io.StringIO()
     try:
         results = grading.grade(list(paths.values()), None, jobs=2, timeout=25, memory_mb=2500,
-                                progress=progress)
+                                progress=lambda done, total: cli.progress_bar(done, total, progress))
     finally:
         del os.environ["GRADER_SECRET"]
     out = tmp_path_factory.mktemp("out")
-    grading.write_gradebook(results, out / "gradebook.csv")
-    grading.write_feedback(results, out / "feedback")
+    gradebook.write_gradebook(results, out / "gradebook.csv")
+    gradebook.write_feedback(results, out / "feedback")
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
     return {
         "paths": paths, "folder": folder, "before": before, "temp_before": temp_before,
@@ -221,7 +222,7 @@ def test_a_correct_notebook_scores_full_marks_with_its_learner(batch):
 def test_the_gradebook_has_the_columns_and_one_row_per_submission(batch):
     """submission, learner, status, score, max_score, detail, then one column per item."""
     header = (batch["out"] / "gradebook.csv").read_text("utf-8").splitlines()[0].split(",")
-    assert header == grading.COLUMNS + ITEMS
+    assert header == gradebook.COLUMNS + ITEMS
     assert set(batch["rows"]) == {path.stem for path in batch["paths"].values()}
 
 
@@ -314,9 +315,9 @@ def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
     """assign → grade end to end: the key notebook of 04 scores the maximum, the student one 0."""
     assign(tmp_path / "hw", notebooks=["04"])
     out = tmp_path / "gradebook.csv"
-    code = grading.main([str(tmp_path / "hw" / "key" / "04-prosecution.ipynb"),
-                         str(tmp_path / "hw" / "student" / "04-prosecution.ipynb"),
-                         "--out", str(out), "--assignment", str(tmp_path / "hw"), "--jobs", "2"])
+    code = cli.main(["grade", str(tmp_path / "hw" / "key" / "04-prosecution.ipynb"),
+                     str(tmp_path / "hw" / "student" / "04-prosecution.ipynb"),
+                     "--out", str(out), "--assignment", str(tmp_path / "hw"), "--jobs", "2"])
     assert code == 0
     key_row, student_row = list(csv.DictReader(open(out, encoding="utf-8")))
     manifest = json.loads((tmp_path / "hw" / "assignment.json").read_text("utf-8"))

@@ -226,7 +226,7 @@ print(meta["title"])
 print()
 print(error, file=sys.stderr)
 widgets.HTML(value=f"<strong>{html.escape(title)}</strong>")
-widgets.FloatProgress(value=score, description=message("progress.section.overview"))
+widgets.FloatProgress(value=score, description=message("section.overview"))
 connection.execute("SELECT learner FROM attempts WHERE learner = ?")
 frame = pd.DataFrame(rows, columns=["learner", "item_id"])
 table = {"overview": "Country profile"}

@@ -18,20 +18,21 @@ import pytest
 
 import tipcourse
 from tipcourse import kernel
-from tipcourse.progress import (
+from tipcourse._store import (
     ALL_LEARNERS,
     attempts,
     current_learner,
     database_path,
-    progress,
     record_attempt,
     reset,
     set_learner,
     summary,
 )
+from tipcourse.dashboard import progress
 from tipcourse.report import SECTION_NAMES
 
-progress_module = importlib.import_module("tipcourse.progress")
+store_module = importlib.import_module("tipcourse._store")
+sqlite_module = importlib.import_module("tipcourse._sqlite")
 SECTION_TITLES = [
     "Country profile", "Assessment", "Recommendations", "Prosecution", "Protection", "Prevention"
 ]
@@ -82,7 +83,7 @@ def test_home_is_read_from_the_environment_at_call_time(monkeypatch, tmp_path):
     monkeypatch.setenv("TIPCOURSE_HOME", str(tmp_path / "elsewhere"))
     assert database_path() == tmp_path / "elsewhere" / "attempts.db"
     monkeypatch.delenv("TIPCOURSE_HOME")
-    assert progress_module.home() == Path.home() / ".tipcourse"
+    assert store_module.home() == Path.home() / ".tipcourse"
 
 
 def test_learner_comes_from_set_learner_then_environment_then_user(monkeypatch):
@@ -92,13 +93,13 @@ def test_learner_comes_from_set_learner_then_environment_then_user(monkeypatch):
     assert current_learner() == "ana"
     set_learner(None)
     monkeypatch.delenv("TIPCOURSE_LEARNER")
-    monkeypatch.setattr(progress_module.getpass, "getuser", lambda: "osuser")
+    monkeypatch.setattr(store_module.getpass, "getuser", lambda: "osuser")
     assert current_learner() == "osuser"
 
     def no_user():
         raise OSError("no user name")
 
-    monkeypatch.setattr(progress_module.getpass, "getuser", no_user)
+    monkeypatch.setattr(store_module.getpass, "getuser", no_user)
     assert current_learner() == "learner"
 
 
@@ -161,7 +162,7 @@ def test_record_attempt_never_raises_on_odd_arguments(capsys):
 def test_attempts_survive_a_restart(tipcourse_home):
     """Attempts recorded by one process are there for the next: a kernel restart loses nothing."""
     recorder = run_python(
-        "from tipcourse.progress import record_attempt\n"
+        "from tipcourse._store import record_attempt\n"
         "for n in range(3):\n"
         "    record_attempt(f'overview.q0{n}', 'overview', n != 1, float(n != 1))\n",
         tipcourse_home,
@@ -182,7 +183,7 @@ def test_attempts_survive_a_restart(tipcourse_home):
 def test_a_killed_process_loses_no_attempt_it_reported(tipcourse_home):
     """SIGKILL in the middle of recording: every attempt reported as recorded is in the database."""
     code = (
-        "from tipcourse.progress import record_attempt\n"
+        "from tipcourse._store import record_attempt\n"
         "for n in range(100000):\n"
         "    record_attempt(f'protection.q{n}', 'protection', True, 1.0)\n"
         "    print(n, flush=True)\n"
@@ -208,7 +209,7 @@ def test_two_processes_writing_at_once_lose_nothing(tipcourse_home):
     go = tipcourse_home.parent / "go"
     code = (
         "import os, sys, time\n"
-        "from tipcourse.progress import record_attempt\n"
+        "from tipcourse._store import record_attempt\n"
         "while not os.path.exists(sys.argv[2]): time.sleep(0.001)\n"
         "for n in range(200):\n"
         "    record_attempt(f'{sys.argv[1]}.q{n}', 'prevention', n % 2 == 0, 0.5)\n"
@@ -249,7 +250,7 @@ def moved_aside(home: Path) -> list[Path]:
 def test_a_corrupt_database_is_moved_aside_with_one_warning(tipcourse_home, capsys):
     """Garbage in the file: it is renamed aside (kept), one line says where, recording goes on."""
     made = run_python(
-        "from tipcourse.progress import record_attempt\n"
+        "from tipcourse._store import record_attempt\n"
         "record_attempt('overview.q01', 'overview', True, 1.0)",
         tipcourse_home,
     )
@@ -281,7 +282,8 @@ def test_a_truncated_database_is_moved_aside(tipcourse_home, capsys):
     """A file cut short (a crash while copying it) is detected and replaced by a fresh one."""
     made = run_python(  # the store's own file, then 3,000 rows added in one transaction
         "import sqlite3\n"
-        "from tipcourse.progress import database_path, record_attempt\n"
+        "from tipcourse._sqlite import database_path\n"
+        "from tipcourse._store import record_attempt\n"
         "record_attempt('assessment.q00', 'assessment', True, 1.0)\n"
         "with sqlite3.connect(database_path()) as connection:\n"
         "    connection.executemany('INSERT INTO attempts (learner, item_id, kind, section,"
@@ -302,7 +304,7 @@ def test_a_truncated_database_is_moved_aside(tipcourse_home, capsys):
 def test_a_corrupt_database_found_when_reading_is_moved_aside_too(tipcourse_home, capsys):
     """attempts() on a damaged file warns once and shows an empty, working store."""
     record_attempt("overview.q01", "overview", True, 1.0)
-    progress_module._close_all()
+    sqlite_module._close_all()
     database_path().write_bytes(b"not a database at all" * 100)
     assert attempts().empty
     assert len(error_lines(capsys)) == 1 and len(moved_aside(tipcourse_home)) == 1
@@ -328,7 +330,7 @@ def test_an_unwritable_home_keeps_attempts_in_memory(monkeypatch, tmp_path, caps
 
 def test_a_busy_database_keeps_the_attempt_and_saves_it_with_the_next(monkeypatch, capsys):
     """A database locked beyond the timeout: warn once, keep the attempt, write it next time."""
-    real_open = progress_module._open
+    real_open = sqlite_module._open
     calls = []
 
     def locked_once(path):
@@ -337,7 +339,7 @@ def test_a_busy_database_keeps_the_attempt_and_saves_it_with_the_next(monkeypatc
             raise sqlite3.OperationalError("database is locked")
         return real_open(path)
 
-    monkeypatch.setattr(progress_module, "_open", locked_once)
+    monkeypatch.setattr(sqlite_module, "_open", locked_once)
     record_attempt("overview.q01", "overview", True, 1.0)
     assert attempts()["item_id"].tolist() == ["overview.q01"]  # from memory, or already saved
     lines = error_lines(capsys)
@@ -480,7 +482,7 @@ def test_reset_with_nothing_recorded_or_without_backup_returns_none(tipcourse_ho
 
 def test_reset_names_a_second_backup_in_the_same_second_apart(tipcourse_home, monkeypatch):
     """Two resets within a second never overwrite the first backup."""
-    monkeypatch.setattr(progress_module, "_timestamp", lambda: "20120619T000000Z")
+    monkeypatch.setattr(sqlite_module, "_timestamp", lambda: "20120619T000000Z")
     record_attempt("overview.q01", "overview", True, 1.0)
     first = reset()
     record_attempt("overview.q02", "overview", True, 1.0)
@@ -497,7 +499,7 @@ def test_a_reset_that_fails_half_way_changes_nothing(tipcourse_home, monkeypatch
         target.write_bytes(b"half a backup")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(progress_module, "_write_backup", disk_full)
+    monkeypatch.setattr(sqlite_module, "_write_backup", disk_full)
     with pytest.raises(OSError, match="No space left on device.*nothing was changed"):
         reset()
     assert attempts()["item_id"].tolist() == ["overview.q01"]

@@ -16,7 +16,7 @@ import tipcourse
 from tipcourse import messages
 from tipcourse.compare import normalise_text
 from tipcourse.datasets import data_dir
-from tipcourse.questions import (
+from tipcourse._questions import (
     CHOICE_TYPES,
     SKILLS,
     TYPES,
@@ -406,7 +406,7 @@ def test_every_message_key_the_engine_uses_exists_in_both_languages():
     package = Path(tipcourse.__file__).parent
     source = "".join(
         (package / name).read_text("utf-8")
-        for name in ("outcome.py", "compare.py", "questions.py", "exercises.py", "banks.py")
+        for name in ("outcome.py", "compare.py", "_questions.py", "_exercises.py", "banks.py")
     )
     used = set(re.findall(r'"((?:outcome|question|exercise|compare)\.[a-z_.]+[a-z_])"', source))
     families = {

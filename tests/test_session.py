@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tipcourse
-from tipcourse.questions import Option, Question
+from tipcourse._questions import Option, Question
 from tipcourse.session import QuestionState, QuizState
 
 

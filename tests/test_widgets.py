@@ -11,7 +11,7 @@ import pytest
 
 import tipcourse
 from tipcourse import display, kernel
-from tipcourse.questions import Option, Question
+from tipcourse._questions import Option, Question
 from tipcourse.session import QuestionState, QuizState
 from tipcourse.widgets import QuestionView, QuizView
 

@@ -3,10 +3,8 @@
 Importing this package is light: pandas, matplotlib and ipywidgets load when first used.
 """
 
-from .datasets import glossary, load_report, report_metadata, tier_history, tiers
-from .display import quiz, reading, show
-from .exercises import exercise, exercises
-from .facts import (
+from ._exercises import exercise, exercises
+from ._facts import (
     budget,
     convictions_by_jurisdiction,
     facts,
@@ -15,10 +13,13 @@ from .facts import (
     sentences_by_jurisdiction,
     victims_identified,
 )
+from ._questions import question, questions
+from ._store import attempts, set_learner
+from .dashboard import progress
+from .datasets import glossary, load_report, report_metadata, tier_history, tiers
+from .display import quiz, reading, show
 from .messages import set_language
 from .outcome import Outcome
-from .progress import attempts, progress, set_learner
-from .questions import question, questions
 from .report import Location, Match, Report, ReportFormatError, Section, parse_report
 
 __version__ = "0.1.0"

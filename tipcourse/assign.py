@@ -23,25 +23,28 @@ byte-identical output.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._exercises import exercise
+from ._packaged import packaged_folder
+from ._questions import question
+from ._text import one_line
 from .authoring import BEGIN, END, SourceError, build, nbgrader_metadata, read_sources
+from .banks import item_kind
+from .compare import kind_of
 from .messages import message
 
 __all__ = [
     "AssignError",
     "Plan",
-    "add_parser",
     "answer_variable",
     "assign",
+    "find_item",
     "items_in",
-    "main",
     "plan",
 ]
 
@@ -63,6 +66,11 @@ def answer_variable(question_id: str) -> str:
     return question_id.replace(".", "_")
 
 
+def find_item(item_id: str) -> Any:
+    """The exercise or question with this id."""
+    return exercise(item_id) if item_kind(item_id) == "exercise" else question(item_id)
+
+
 def _meta(cell: Any) -> dict[str, Any]:
     return cell.get("metadata", {}).get("tipcourse", {})
 
@@ -79,7 +87,7 @@ def items_in(notebook: Any) -> list[str]:
         elif exercise_id:
             ids = []  # the help cell names its exercise too
         else:
-            ids = [item for item in ITEM_ID.findall(cell.source) if ".q" in item]
+            ids = [item for item in ITEM_ID.findall(cell.source) if item_kind(item) == "question"]
         found += [item for item in ids if item not in found]
     return found
 
@@ -93,15 +101,11 @@ class Plan:
 
     def manifest(self) -> dict[str, Any]:
         """The description the grader reads (no answers in it)."""
-        from .exercises import exercise
-        from .questions import question
-
         notebooks = []
         for name, ids in self.graded.items():
             items = []
             for item_id in ids:
-                item = exercise(item_id) if ".e" in item_id else question(item_id)
-                kind = "exercise" if ".e" in item_id else "question"
+                item, kind = find_item(item_id), item_kind(item_id)
                 variable = item.answer_name if kind == "exercise" else answer_variable(item_id)
                 entry = {"id": item_id, "kind": kind, "points": item.points, "variable": variable}
                 if kind == "question" and item.type in ("single", "multiple", "order"):
@@ -112,12 +116,6 @@ class Plan:
             notebooks.append({"notebook": name, "items": items,
                               "max_score": sum(entry["points"] for entry in items)})
         return {"format": 1, "notebooks": notebooks}
-
-
-def _default_course() -> Path:
-    """The course sources: inside the installed package, or beside it in a clone."""
-    packaged = Path(__file__).resolve().parent / "course"
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "course"
 
 
 def plan(course: Path, notebooks: list[str] | None = None, items: list[str] | None = None) -> Plan:
@@ -191,13 +189,8 @@ def _test_cell(item_id: str, points: float) -> Any:
     """nbgrader's autograder test for one item: hidden in the student version nbgrader makes."""
     import nbformat
 
-    kind = "exercise" if ".e" in item_id else "question"
-    if kind == "exercise":
-        from .exercises import exercise
-
-        variable = exercise(item_id).answer_name
-    else:
-        variable = answer_variable(item_id)
+    kind = item_kind(item_id)
+    variable = exercise(item_id).answer_name if kind == "exercise" else answer_variable(item_id)
     test = f"assert tipcourse.{kind}({item_id!r}).evaluate({variable}).correct"
     cell = nbformat.v4.new_code_cell(f"{HIDDEN_BEGIN}\n{test}\n{HIDDEN_END}")
     cell.metadata["tipcourse"] = {kind: item_id, "role": "test"}
@@ -212,9 +205,6 @@ def _strip_solution(source: str, starter: str) -> str:
 
 def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solutions: bool) -> Any:
     """The student (``solutions=False``) or key notebook of one course notebook."""
-    from .exercises import exercise
-    from .questions import question
-
     import nbformat
 
     notebook = build(source, sources, solutions=True)
@@ -254,7 +244,7 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
             cells.append(learner)
         if cell.cell_type == "code" and not exercise_id:
             for item_id in dict.fromkeys(ITEM_ID.findall(cell.source)):
-                if item_id in graded and ".q" in item_id:
+                if item_id in graded and item_kind(item_id) == "question":
                     answer = _question_cell(question(item_id), solutions)
                     answer.id = f"{cell.id}-{answer_variable(item_id)}"
                     cells.append(answer)
@@ -296,12 +286,10 @@ def _question_key(question: Any) -> list[str]:
 
 
 def _exercise_key(item: Any) -> list[str]:
-    from .compare import kind_of
-
     expected = item.expected()
     if kind_of(expected) == "function":
         calls = [f"{item.answer_name}({', '.join(map(repr, args))}) → {expected(*args)!r}"
-                 for args in item._calls]
+                 for args in item.calls]
         shown = "\n".join(calls)
     else:
         shown = repr(expected)
@@ -312,21 +300,18 @@ def _exercise_key(item: Any) -> list[str]:
 
 def answer_key_markdown(chosen: Plan) -> str:
     """The answer key as Markdown: per notebook, per item, the answer and why."""
-    from .exercises import exercise
-    from .questions import question
-
     manifest = chosen.manifest()
     lines = [f"# {message('assign.key.title')}", ""]
     for entry in manifest["notebooks"]:
         lines += [f"## {entry['notebook']} — {message('assign.key.max_score', points=entry['max_score'])}", ""]
         for info in entry["items"]:
-            item = exercise(info["id"]) if info["kind"] == "exercise" else question(info["id"])
+            item = find_item(info["id"])
             lines += [f"### `{info['id']}` — {message('assign.key.points', points=info['points'])}", ""]
             lines += _exercise_key(item) if info["kind"] == "exercise" else _question_key(item)
             if item.explanation:
-                lines += ["", f"**{message('assign.key.explanation')}:** {' '.join(item.explanation.split())}"]
+                lines += ["", f"**{message('assign.key.explanation')}:** {one_line(item.explanation)}"]
             for quote in item.evidence:
-                lines += ["", f"> {' '.join(quote.split())}"]
+                lines += ["", f"> {one_line(quote)}"]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -346,7 +331,7 @@ def assign(out: Path, notebooks: list[str] | None = None, items: list[str] | Non
     """Write the assignment (see the module's docstring) into ``out``; returns the files written."""
     import nbformat
 
-    chosen = plan(course or _default_course(), notebooks, items)
+    chosen = plan(course or packaged_folder("course"), notebooks, items)
     by_name = {source.notebook_name: source for source in chosen.sources}
     written = [_write(out / MANIFEST, json.dumps(chosen.manifest(), indent=2, sort_keys=True,
                                                  ensure_ascii=False) + "\n")]
@@ -356,42 +341,3 @@ def assign(out: Path, notebooks: list[str] | None = None, items: list[str] | Non
             written.append(_write(out / folder / name, nbformat.writes(notebook) + "\n"))
     written.append(_write(out / "key" / "answer-key.md", answer_key_markdown(chosen)))
     return written
-
-
-# -- the command line ---------------------------------------------------------------------------
-
-
-def add_parser(commands: Any) -> argparse.ArgumentParser:
-    """Register ``assign`` on an argparse subparsers object."""
-    parser = commands.add_parser("assign", help=message("assign.help"),
-                                 description=message("assign.description"))
-    parser.add_argument("--notebooks", nargs="+", metavar="NN", help=message("assign.notebooks_help"))
-    parser.add_argument("--items", nargs="+", metavar="ID", help=message("assign.items_help"))
-    parser.add_argument("--out", required=True, metavar="DIR", help=message("assign.out_help"))
-    parser.add_argument("--course", metavar="DIR", help=message("assign.course_help"))
-    parser.set_defaults(run=run)
-    return parser
-
-
-def run(args: argparse.Namespace, extra: list[str] | None = None) -> int:
-    """The handler of ``tipcourse assign``."""
-    out = Path(args.out)
-    try:
-        written = assign(out, args.notebooks, args.items, Path(args.course) if args.course else None)
-    except AssignError as error:
-        print(error, file=sys.stderr)
-        return 2
-    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
-    count = sum(len(entry["items"]) for entry in manifest["notebooks"])
-    print(message("assign.done", notebooks=len(manifest["notebooks"]), items=count,
-                  student=out / "student", answers=out / "key"))
-    return 0 if written else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``assign`` alone, as ``tipcourse assign`` would."""
-    parser = argparse.ArgumentParser(prog="tipcourse")
-    commands = parser.add_subparsers(dest="command")
-    add_parser(commands)
-    args = parser.parse_args(["assign", *(argv or [])])
-    return args.run(args)

@@ -30,6 +30,7 @@ the test that runs every notebook with its solutions use that version.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import tempfile
@@ -37,14 +38,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ._exercises import exercise as find_exercise
+from ._questions import questions
+from .datasets import load_report
 
 __all__ = [
     "Source",
     "SourceError",
     "Workload",
     "build",
-    "build_all",
     "execute",
     "nbgrader_metadata",
     "read_sources",
@@ -105,6 +107,8 @@ class Source:
 
 def read_sources(folder: Path) -> list[Source]:
     """Every ``NN-topic.md`` of ``folder``, in order, with its front matter checked."""
+    import yaml
+
     sources = []
     for path in sorted(folder.glob("*.md")):
         if not NAME.match(path.name):
@@ -161,10 +165,6 @@ def _words(text: str) -> int:
 
 def _quoted_words(code: str) -> int:
     """The words of the report's paragraphs that ``tipcourse.reading(...)`` calls in ``code`` show."""
-    import ast
-
-    from .datasets import load_report
-
     sections = load_report().sections
     words = 0
     for call in _READING.finditer(code):
@@ -178,8 +178,6 @@ def _quoted_words(code: str) -> int:
 
 def workload(source: "Source") -> Workload:
     """Measure what ``source``'s notebook asks: its text, the report it quotes, its tasks."""
-    from .questions import questions
-
     cells = _body(source, [], solutions=False)
     words = sum(_words(cell.source) for cell in cells if cell.cell_type == "markdown")
     words += sum(_words(str(item)) for item in source.meta["key_points"])
@@ -264,8 +262,6 @@ def nbgrader_metadata(item_id: str, *, solution: bool, points: float | None = No
 
 
 def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[dict[str, Any]]:
-    from .exercises import exercise as find_exercise
-
     try:
         item = find_exercise(exercise_id)
     except KeyError as error:
@@ -364,20 +360,3 @@ def execute(notebook: Any, folder: Path, timeout: int = 300, home: Path | None =
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
     return notebook
-
-
-def build_all(course: Path, out: Path, solutions: bool = False, run: bool = True) -> list[Path]:
-    """Build (and by default execute) every notebook of ``course`` into ``out``."""
-    import nbformat
-
-    sources = read_sources(course)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for source in sources:
-        notebook = build(source, sources, solutions)
-        if run:
-            execute(notebook, out)
-        path = out / source.notebook_name
-        nbformat.write(notebook, path)
-        written.append(path)
-    return written

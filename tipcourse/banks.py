@@ -1,29 +1,34 @@
 """Read question and exercise banks: YAML files checked against a published JSON Schema.
 
-A bank is a folder of YAML files, one per report section, each a mapping with one list (for
-example ``questions:``). Every problem is reported as a :class:`BankError` whose message names
-the file, the item's id and the field, and says how to fix it. The messages live in the catalogue
-under ``question.bank.*`` and serve both banks. PyYAML and jsonschema load only when a bank does.
+:class:`Bank` is the one loader both kinds of item use. A bank is a folder of YAML files, one per
+report section, each a mapping with one list (for example ``questions:``). Every problem is
+reported as a :class:`BankError` whose message names the file, the item's id and the field, and
+says how to fix it. The messages live in the catalogue under ``question.bank.*`` and serve both
+banks. PyYAML and jsonschema load only when a bank does.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+from .datasets import data_dir
 from .messages import message
 from .report import SECTION_NAMES
 
 __all__ = [
+    "Bank",
     "BankError",
     "BankFile",
     "find",
     "folder_and_schema",
     "in_section",
     "item_error",
+    "item_kind",
     "read_bank",
 ]
 
@@ -291,8 +296,6 @@ def folder_and_schema(name: str, folder: str | Path | None) -> tuple[Path, Path]
 
     A folder with its own ``schema.json`` uses it; any other folder uses the course's schema.
     """
-    from .datasets import data_dir
-
     default = data_dir() / name
     chosen = Path(folder) if folder is not None else default
     schema = chosen / "schema.json"
@@ -318,3 +321,59 @@ def find(bank: Mapping[str, Item], item_id: object, error: type[KeyError], key: 
     suggestion = message("question.did_you_mean", id=close[0]) if close else ""
     shown = repr(item_id) if len(repr(item_id)) <= 60 else repr(item_id)[:59] + "…"
     raise error(message(key, id=shown, suggestion=suggestion))
+
+
+def item_kind(item_id: object) -> str:
+    """ "exercise" for an exercise's id (``prosecution.e01``), else "question"."""
+    return "exercise" if ".e" in str(item_id) else "question"
+
+
+class Bank(Generic[Item]):
+    """One kind of item (questions or exercises): how to load a folder of it, list and find items.
+
+    ``kind`` ("question" or "exercise") words the messages; ``folder`` names the course's data
+    folder and each file's list; ``build`` makes an item from one schema-valid entry; ``error``
+    is the kind's own BankError and ``unknown`` the KeyError for an id not in the bank.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        folder: str,
+        build: Callable[[BankFile, dict[str, Any]], Item],
+        error: type[BankError],
+        unknown: type[KeyError],
+    ) -> None:
+        self.kind = kind
+        self.folder = folder
+        self.build = build
+        self.error = error
+        self.unknown = unknown
+
+    def load(self, folder: str | Path | None = None) -> dict[str, Item]:
+        """Every item of a folder (default: the course's), by id, in section order."""
+        folder, schema = folder_and_schema(self.folder, folder)
+        bank: dict[str, Item] = {}
+        where: dict[str, Path] = {}
+        try:
+            for bank_file in read_bank(folder, self.kind, self.folder, schema):
+                for item in bank_file.items:
+                    bank_file.check_placement(item, where)
+                    bank[item["id"]] = self.build(bank_file, item)
+                    where[item["id"]] = bank_file.path
+        except BankError as error:
+            raise self.error(str(error)) from None
+        return bank
+
+    @functools.cached_property
+    def course(self) -> dict[str, Item]:
+        """The course's own items, loaded once."""
+        return self.load()
+
+    def items(self, section: str | None = None) -> list[Item]:
+        """Every item of the course, or of one ``section``, in the order the report reads."""
+        return in_section(self.course, section)
+
+    def find(self, item_id: object) -> Item:
+        """The course's item with this id, or ``unknown`` suggesting the closest id."""
+        return find(self.course, item_id, self.unknown, f"{self.kind}.unknown")

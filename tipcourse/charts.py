@@ -25,6 +25,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from .report import TIERS
+
 __all__ = [
     "PALETTE",
     "REPORT_SOURCE",
@@ -47,7 +49,6 @@ TIER_SOURCE = (
     "Source: Heiss and Kelley, Scorecard Diplomacy data (MIT license), from the TIP Reports."
 )
 HISTORY_SOURCE = "Source: U.S. Department of State, TIP Reports 2001–2025, compiled by tipcourse."
-TIER_ORDER = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
 # Hatches tell bars apart without color.
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
@@ -245,8 +246,8 @@ def foreign_victim_outcomes(data: Any) -> Chart:
 
 def tier_distribution(data: Any, year: int = 2012) -> Chart:
     """How many countries the report placed in each tier in ``year`` (``tipcourse.tiers()``)."""
-    placed = data[(data["year"] == year) & data["tier"].isin(TIER_ORDER)]
-    counts = placed["tier"].value_counts().reindex(TIER_ORDER, fill_value=0)
+    placed = data[(data["year"] == year) & data["tier"].isin(TIERS)]
+    counts = placed["tier"].value_counts().reindex(TIERS, fill_value=0)
     unranked = int((data["year"] == year).sum() - len(placed))
     chart = bar(
         counts,
@@ -264,7 +265,7 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
     ``data`` is ``tipcourse.tier_history()``: report_year, tier and confidence ("high" or lower).
     """
     figure, axes = _new(8.0, 3.6)
-    levels = {tier: len(TIER_ORDER) - number for number, tier in enumerate(TIER_ORDER)}
+    levels = {tier: len(TIERS) - number for number, tier in enumerate(TIERS)}
     years = list(data["report_year"])
     values = [levels[tier] for tier in data["tier"]]  # by position: the index may be anything
     axes.step(years, values, where="mid", color=PALETTE[4], linewidth=1.5)
@@ -279,7 +280,7 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
         axes.annotate(f"{highlight} report", (highlight, values[years.index(highlight)]),
                       xytext=(0, 12), textcoords="offset points", ha="center", fontsize=9)
     axes.set_yticks(list(levels.values()), list(levels))
-    axes.set_ylim(0.5, len(TIER_ORDER) + 0.7)
+    axes.set_ylim(0.5, len(TIERS) + 0.7)
     axes.legend(frameon=False, loc="lower left", fontsize=8)
     spans = []
     for tier, year in zip(data["tier"], years):

@@ -1,16 +1,35 @@
-"""The ``tipcourse`` command line."""
+"""The ``tipcourse`` command line: argument parsing, printing and exit statuses, for every command.
+
+The work itself lives in the library (:mod:`tipcourse.start`, :mod:`tipcourse.assign`,
+:mod:`tipcourse.grade`, :mod:`tipcourse.export`, the attempts store); each handler here turns
+the arguments into one call, prints what came of it and returns the exit status.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import TextIO
 
 from . import __version__
+from ._store import attempts, database_path, reset
+from .assign import MANIFEST, AssignError, assign
+from .dashboard import progress
+from .datasets import report_metadata
+from .export import ExportError, ExportUsageError, export_file
+from .grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Key, grade
+from .gradebook import write_feedback, write_gradebook
 from .messages import message
+from .report import SECTION_NAMES
+from .start import run_jupyter, sync_workspace
+
+__all__ = ["build_parser", "main", "progress_bar"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; each later capability adds its subcommand here."""
+    """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="tipcourse", description=message("cli.description"))
     parser.add_argument("--version", action="version", version=f"tipcourse {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -23,31 +42,78 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-browser", action="store_true", help=message("cli.start.no_browser_help")
     )
     start.set_defaults(run=_start)
-    progress = commands.add_parser("progress", help=message("cli.progress.help"))
-    whose = progress.add_mutually_exclusive_group()
+    progress_command = commands.add_parser("progress", help=message("cli.progress.help"))
+    whose = progress_command.add_mutually_exclusive_group()
     whose.add_argument("--learner", metavar="NAME", help=message("cli.progress.learner_help"))
     whose.add_argument("--reset", action="store_true", help=message("cli.progress.reset_help"))
-    progress.add_argument("--yes", action="store_true", help=message("cli.progress.yes_help"))
-    progress.set_defaults(run=_progress)
-    from . import assign, export, grade
-
-    assign.add_parser(commands)
-    grade.add_parser(commands)
-    export.add_parser(commands)
+    progress_command.add_argument(
+        "--yes", action="store_true", help=message("cli.progress.yes_help")
+    )
+    progress_command.set_defaults(run=_progress)
+    _add_assign(commands)
+    _add_grade(commands)
+    _add_export(commands)
     return parser
 
 
+def _add_assign(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("assign", help=message("assign.help"),
+                                 description=message("assign.description"))
+    parser.add_argument("--notebooks", nargs="+", metavar="NN",
+                        help=message("assign.notebooks_help"))
+    parser.add_argument("--items", nargs="+", metavar="ID", help=message("assign.items_help"))
+    parser.add_argument("--out", required=True, metavar="DIR", help=message("assign.out_help"))
+    parser.add_argument("--course", metavar="DIR", help=message("assign.course_help"))
+    parser.set_defaults(run=_assign)
+
+
+def _add_grade(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("grade", help=message("grade.help"),
+                                 description=message("grade.description"))
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                        help=message("grade.submissions_help"))
+    parser.add_argument("--out", required=True, metavar="CSV", help=message("grade.out_help"))
+    parser.add_argument("--assignment", metavar="DIR", help=message("grade.assignment_help"))
+    parser.add_argument("--feedback", metavar="DIR", help=message("grade.feedback_help"))
+    parser.add_argument("--jobs", type=int, metavar="N", help=message("grade.jobs_help"))
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=message("grade.timeout_help"))
+    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help=message("grade.memory_help"))
+    parser.set_defaults(run=_grade)
+
+
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "export", help=message("export.help"), description=message("export.description")
+    )
+    parser.add_argument("--format", required=True, metavar="FORMAT",
+                        help=message("export.format_help"))
+    parser.add_argument("--out", required=True, metavar="FILE", help=message("export.out_help"))
+    parser.add_argument("--section", action="extend", nargs="+", metavar="SECTION",
+                        help=message("export.section_help", sections=", ".join(SECTION_NAMES)))
+    parser.set_defaults(run=_export)
+
+
+def _fail(text: object, status: int) -> int:
+    """Say what went wrong in one line on standard error; return the exit status."""
+    print(text, file=sys.stderr)
+    return status
+
+
 def _start(args: argparse.Namespace, extra: list[str]) -> int:
-    from pathlib import Path
-
-    from .start import start
-
-    return start(Path(args.dir).resolve(), port=args.port, browser=not args.no_browser, extra=extra)
+    workspace = Path(args.dir).resolve()
+    try:
+        report = sync_workspace(workspace)
+    except OSError as error:
+        return _fail(message("start.cannot_write", folder=workspace, error=error), 1)
+    for line in report.lines():
+        print(line)
+    print(message("start.opening", folder=workspace), flush=True)
+    return run_jupyter(workspace, port=args.port, browser=not args.no_browser, extra=extra)
 
 
 def _about(args: argparse.Namespace, extra: list[str]) -> int:
-    from .datasets import report_metadata
-
     meta = report_metadata()
     period = meta["reporting_period"]
     print(meta["title"])
@@ -66,8 +132,6 @@ def _confirmed(answer: str) -> bool:
 
 
 def _progress(args: argparse.Namespace, extra: list[str]) -> int:
-    from .progress import attempts, database_path, progress, reset
-
     if not args.reset:
         print(progress(args.learner).text())
         return 0
@@ -84,17 +148,73 @@ def _progress(args: argparse.Namespace, extra: list[str]) -> int:
             answer = ""
             print()
         if not _confirmed(answer):
-            print(message("cli.progress.cancelled"), file=sys.stderr)
-            return 1
+            return _fail(message("cli.progress.cancelled"), 1)
     try:
         backup = reset(backup=True)
     except OSError as error:
-        print(error, file=sys.stderr)
-        return 1
+        return _fail(error, 1)
     if backup is None:
         print(message("cli.progress.nothing_to_reset", path=path))
     else:
         print(message("cli.progress.reset_done", backup=backup))
+    return 0
+
+
+def _assign(args: argparse.Namespace, extra: list[str]) -> int:
+    out = Path(args.out)
+    try:
+        assign(out, args.notebooks, args.items, Path(args.course) if args.course else None)
+    except AssignError as error:
+        return _fail(error, 2)
+    except OSError as error:
+        return _fail(message("assign.cannot_write", folder=out, error=error), 1)
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))
+    count = sum(len(entry["items"]) for entry in manifest["notebooks"])
+    print(message("assign.done", notebooks=len(manifest["notebooks"]), items=count,
+                  student=out / "student", answers=out / "key"))
+    return 0
+
+
+def progress_bar(done: int, total: int, stream: TextIO) -> None:
+    """Draw the grading progress bar on ``stream``, ending the line when all are done."""
+    width = 30
+    filled = int(width * done / total) if total else width
+    bar = "█" * filled + "·" * (width - filled)
+    stream.write("\r" + message("grade.progress", bar=bar, done=done, total=total))
+    if done == total:
+        stream.write("\n")
+    stream.flush()
+
+
+def _grade(args: argparse.Namespace, extra: list[str]) -> int:
+    key = None
+    if args.assignment:
+        try:
+            key = Key.from_manifest(Path(args.assignment))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return _fail(message("grade.bad_assignment", path=args.assignment, error=error), 2)
+    out = Path(args.out)
+    results = grade([Path(path) for path in args.submissions], key, args.jobs, args.timeout,
+                    args.memory, progress=lambda done, total: progress_bar(done, total, sys.stderr))
+    write_gradebook(results, out)
+    feedback = Path(args.feedback) if args.feedback else out.with_name(out.stem + "-feedback")
+    write_feedback(results, feedback)
+    counts = {status: sum(result.status == status for result in results)
+              for status in ("ok", "error", "timeout", "invalid")}
+    print(message("grade.done", count=len(results), gradebook=out, feedback=feedback, **counts))
+    return 0
+
+
+def _export(args: argparse.Namespace, extra: list[str]) -> int:
+    try:
+        written = export_file(Path(args.out), args.format, args.section)
+    except ExportUsageError as error:
+        return _fail(error, 2)
+    except ExportError as error:
+        return _fail(error, 1)
+    print(message("export.written", count=written.count,
+                  format=message(f"export.format.{written.file_format}"), path=written.path))
+    print(message(f"export.next.{written.file_format}"))
     return 0
 
 

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from ._text import number_from_words
 from .messages import message
 
 __all__ = [
@@ -190,10 +191,8 @@ def _number_from_text(text: str) -> float:
     cleaned = re.sub(r"^(US\$|USD|\$)\s*", "", cleaned, flags=re.IGNORECASE).replace("\u00a0", " ")
     if _PLAIN_NUMBER.fullmatch(cleaned) and any(char.isdigit() for char in cleaned):
         return float(cleaned.replace(",", ""))
-    from .facts import parse_number as parse_words
-
     try:
-        return float(parse_words(cleaned))
+        return float(number_from_words(cleaned))
     except ValueError:
         raise InputError("compare.not_a_number", given=short(text)) from None
 
@@ -297,11 +296,8 @@ def compare(
     if expected_kind == "text":
         if not any(char.isalnum() for char in got):
             raise InputError("compare.no_letters")
-        return (
-            None
-            if normalise_text(got) == normalise_text(expected)
-            else message("compare.text_differs")
-        )
+        same = normalise_text(got) == normalise_text(expected)
+        return None if same else message("compare.text_differs")
     if expected_kind in ("list", "tuple", "set", "array"):
         return _compare_sequences(
             _as_list(got), _as_list(expected), settings, ordered and expected_kind != "set"
@@ -427,10 +423,8 @@ def _compare_tables(got: Any, expected: Any, settings: dict) -> str | None:
     with_labels = not settings["ignore_index"]
     got_rows, expected_rows = _rows(got, with_labels), _rows(expected, with_labels)
     if with_labels:
-        got_labels, expected_labels = (
-            [row[0] for row in got_rows],
-            [row[0] for row in expected_rows],
-        )
+        got_labels = [row[0] for row in got_rows]
+        expected_labels = [row[0] for row in expected_rows]
         same = (
             got_labels == expected_labels
             if settings["ordered"]

@@ -12,11 +12,11 @@ import csv
 import functools
 import hashlib
 import json
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .report import Report, parse_report
+from ._packaged import packaged_folder
+from .report import TIERS, Report, parse_report
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,9 +33,9 @@ __all__ = [
 ]
 
 #: Heiss–Kelley's numeric tier code and the label the report uses.
-TIER_LABELS = {1: "Tier 1", 2: "Tier 2", 3: "Tier 2 Watch List", 4: "Tier 3"}
+TIER_LABELS = dict(enumerate(TIERS, start=1))
 NOT_RANKED = "not ranked"
-TIER_ORDER = ["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", NOT_RANKED]
+TIER_ORDER = [*TIERS, NOT_RANKED]
 
 
 class DataError(RuntimeError):
@@ -45,12 +45,9 @@ class DataError(RuntimeError):
 @functools.cache
 def data_dir() -> Path:
     """The folder that holds the course data."""
-    packaged = resources.files("tipcourse") / "data"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    beside = Path(__file__).resolve().parent.parent / "data"
-    if beside.is_dir():
-        return beside
+    folder = packaged_folder("data")
+    if folder.is_dir():
+        return folder
     raise DataError(
         "tipcourse cannot find its data folder: reinstall it with 'pip install .' from the course folder"
     )
@@ -92,7 +89,7 @@ def _tier_history() -> pd.DataFrame:
 
     history = pd.DataFrame(read_csv_rows("tiers", "mexico_tier_history_2001_2025.csv"))
     history["report_year"] = history["report_year"].astype(int)
-    history["tier"] = pd.Categorical(history["tier"], categories=TIER_ORDER[:-1], ordered=True)
+    history["tier"] = pd.Categorical(history["tier"], categories=list(TIERS), ordered=True)
     # `checked_against` names the archive copy that was read: provenance for maintainers, kept in
     # the CSV; learners cite the primary publication in `citation`.
     return history[["report_year", "reporting_period", "tier", "citation", "confidence", "note"]]

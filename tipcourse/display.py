@@ -13,52 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import kernel
+from . import _questions, kernel
+from ._questions import CHOICE_TYPES
+from ._questions import question as find_question
+from ._questions import questions as section_questions
+from ._wording import header, instruction, quiz_summary
 from .datasets import load_report
 from .messages import message
-from .questions import CHOICE_TYPES
-from .questions import question as find_question
-from .questions import questions as section_questions
-from .session import QuestionState, QuizState, evidence_pairs, section_title
+from .report import section_title
+from .session import QuestionState, QuizState, evidence_pairs
 
-__all__ = [
-    "WIDGET_VIEW",
-    "QuestionDisplay",
-    "Quiz",
-    "header",
-    "instruction",
-    "number_text",
-    "quiz",
-    "quiz_summary",
-    "reading",
-    "show",
-]
+__all__ = ["WIDGET_VIEW", "QuestionDisplay", "Quiz", "Reading", "quiz", "reading", "show"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Characters that would turn report text into Markdown formatting or HTML.
 _MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|"})
-
-
-def number_text(value: float) -> str:
-    """A number of points as people write it: 2, 1.5, 0.67."""
-    return f"{round(float(value), 2):g}"
-
-
-def points_text(points: float) -> str:
-    """The points a question is worth, in words: "1 point", "2 points"."""
-    if float(points) == 1.0:
-        return message("widget.points.one")
-    return message("widget.points.other", points=number_text(points))
-
-
-def header(question: Any) -> str:
-    """One line that names a question: its id, its section's title and its points."""
-    return f"{question.id} · {section_title(question.section)} · {points_text(question.points)}"
-
-
-def instruction(question: Any) -> str:
-    """What kind of answer the question takes, in words."""
-    return message(f"widget.instruction.{question.type}")
 
 
 def _options(state: QuestionState) -> list[tuple[str, str]]:
@@ -120,20 +89,6 @@ def question_text(state: QuestionState) -> str:
         f"    {question.answer_code()}",
     ]
     return "\n".join(lines)
-
-
-def quiz_summary(state: QuizState) -> tuple[str, str]:
-    """Two lines on a quiz: how many questions and points, and the running score."""
-    count = len(state.states)
-    summary = message("quiz.summary", count=count, points=number_text(state.total_points))
-    score = message(
-        "quiz.score",
-        earned=number_text(state.earned),
-        total=number_text(state.total_points),
-        answered=state.answered,
-        count=count,
-    )
-    return summary, score
 
 
 def _wanted(kind: str, include: Any, exclude: Any) -> bool:
@@ -247,6 +202,9 @@ def show(question: Any) -> QuestionDisplay:
     """Display one question (a Question or its id) with Check, Hint and Show evidence buttons."""
     found = find_question(question) if isinstance(question, str) else question
     return QuestionDisplay(QuestionState(found))
+
+
+_questions.display_hook = show
 
 
 def quiz(section: str | Iterable[Any] | None = None) -> Quiz:

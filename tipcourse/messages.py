@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import os
-from importlib import resources
+
+from ._packaged import packaged_folder
 
 __all__ = ["LANGUAGES", "get_language", "message", "set_language"]
 
@@ -20,7 +21,7 @@ _chosen: str | None = None
 @functools.cache
 def catalogue(language: str) -> dict[str, str]:
     """The messages of one language, keyed by message id."""
-    text = resources.files("tipcourse").joinpath("locales", f"{language}.json").read_text("utf-8")
+    text = (packaged_folder("locales") / f"{language}.json").read_text("utf-8")
     return json.loads(text)
 
 

@@ -7,11 +7,11 @@ module imports nothing heavy.
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import warnings
 from dataclasses import dataclass
 
+from . import _store
 from .messages import message
 
 __all__ = [
@@ -127,20 +127,13 @@ def render_markdown(outcome: Outcome) -> str:
 def record(outcome: Outcome, *, item_id: str, section: str, kind: str) -> Outcome:
     """Record a usable attempt in the learner's progress; unusable input is not an attempt.
 
-    A progress store that cannot be written (a full disk, a locked database) or is missing from
-    the installation warns rather than hiding the outcome from the learner.
+    A progress store that cannot be written (a full disk, a locked database) warns rather than
+    hiding the outcome from the learner.
     """
     if outcome.correct is None:
         return outcome
     try:
-        progress = importlib.import_module(f"{__package__}.progress")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__package__}.progress":
-            raise
-        warnings.warn(message("outcome.not_recorded", error=error), RuntimeWarning, stacklevel=3)
-        return outcome
-    try:
-        progress.record_attempt(
+        _store.record_attempt(
             item_id=item_id,
             section=section,
             correct=outcome.correct,

@@ -10,6 +10,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ._text import one_line
+from .messages import catalogue, message
+
 __all__ = [
     "SECTION_NAMES",
     "Location",
@@ -18,6 +21,7 @@ __all__ = [
     "ReportFormatError",
     "Section",
     "parse_report",
+    "section_title",
     "split_sentences",
 ]
 
@@ -30,14 +34,7 @@ SECTION_NAMES = (
     "protection",
     "prevention",
 )
-SECTION_TITLES = {
-    "overview": "Country profile",
-    "assessment": "Assessment",
-    "recommendations": "Recommendations",
-    "prosecution": "Prosecution",
-    "protection": "Protection",
-    "prevention": "Prevention",
-}
+#: The tiers of the report, best first: the one tier vocabulary of the course.
 TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
 
 #: A country narrative runs to tens of kilobytes; anything far larger is not one.
@@ -54,6 +51,16 @@ _ABBREVIATIONS = {
     "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "gen", "gov", "approx",
 }
 _SENTENCE_END = re.compile(r"([.!?])([\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9$])")
+
+
+def section_title(section: str) -> str:
+    """The title of ``section`` in the interface's language, or the name itself if unknown."""
+    return message(f"section.{section}") if section in SECTION_NAMES else section
+
+
+def _english_title(section: str) -> str:
+    """A section's title as the report data keeps it, whatever the interface's language."""
+    return catalogue("en")[f"section.{section}"]
 
 
 class ReportFormatError(ValueError):
@@ -256,7 +263,7 @@ def _blocks(text: str) -> list[str]:
     blocks: list[str] = []
     current: list[str] = []
     for raw in text.split("\n"):
-        line = " ".join(raw.split())
+        line = one_line(raw)
         if not line or line in _HEADINGS:
             if current:
                 blocks.append(" ".join(current))
@@ -313,7 +320,7 @@ def parse_report(text: str, year: int = 2012) -> Report:
             f"no title heading: the first line should look like 'MEXICO (Tier 2)', but it is {blocks[0][:60]!r}"
         )
     heading_country = title.group("country").strip()
-    tier = next(t for t in TIERS if " ".join(title.group("tier").split()).lower() == t.lower())
+    tier = next(t for t in TIERS if one_line(title.group("tier")).lower() == t.lower())
 
     for heading in _HEADINGS:
         if blocks.count(heading) > 1:
@@ -373,10 +380,10 @@ def parse_report(text: str, year: int = 2012) -> Report:
         parts[heading.lower()] = blocks[heading_at[heading] + 1:end]
     for name, paragraphs in parts.items():
         if not paragraphs:
-            raise ReportFormatError(f"the {SECTION_TITLES[name]} section has no paragraphs")
+            raise ReportFormatError(f"the {_english_title(name)} section has no paragraphs")
 
     sections = {
-        name: Section(name, SECTION_TITLES[name], tuple(parts[name])) for name in SECTION_NAMES
+        name: Section(name, _english_title(name), tuple(parts[name])) for name in SECTION_NAMES
     }
     recommendations = _split_recommendations(parts["recommendations"][0], country)
     if not recommendations:

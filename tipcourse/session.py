@@ -2,8 +2,9 @@
 
 A :class:`QuestionState` holds what a learner has done with one question: the current
 selection, the usable checks made, the hints and evidence shown and the last outcome. A
-:class:`QuizState` holds the states of a set of questions and their running score. Widgets
-(:mod:`tipcourse.widgets`) are thin views on these objects; this module imports no widgets.
+:class:`QuizState` holds the states of a set of questions and their running score, and
+:func:`next_hint_number` counts the hints each learner has seen of each exercise in this session.
+Widgets (:mod:`tipcourse.widgets`) are thin views on these objects; this module imports no widgets.
 """
 
 from __future__ import annotations
@@ -12,30 +13,45 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
+from ._store import current_learner
 from .datasets import load_report
 from .outcome import Outcome
+from .report import section_title
 
-__all__ = ["QuestionState", "QuizState", "evidence_pairs", "section_title"]
+__all__ = ["QuestionState", "QuizState", "evidence_pairs", "forget_hints", "next_hint_number"]
+
+# Hints shown so far, by (learner, exercise id): in this session, never on a shared exercise.
+_hints_shown: dict[tuple[str, str], int] = {}
 
 
-def section_title(section: str) -> str:
-    """The report's display title of ``section``, or the name itself for an unknown section."""
-    sections = load_report().sections
-    return sections[section].title if section in sections else section
+def next_hint_number(item_id: str, total: int) -> int | None:
+    """The number (from 1) of the next of ``total`` hints of ``item_id``; None after the last."""
+    key = (current_learner(), item_id)
+    shown = _hints_shown.get(key, 0)
+    if shown >= total:
+        return None
+    _hints_shown[key] = shown + 1
+    return shown + 1
+
+
+def forget_hints() -> None:
+    """Start counting hints from zero again, for every learner and exercise."""
+    _hints_shown.clear()
 
 
 def evidence_pairs(question: Any) -> list[tuple[str, str]]:
     """Each evidence quote of ``question`` with the title of the report section that holds it."""
-    titles = _quote_titles(question.section, tuple(question.evidence))
+    sections = _quote_sections(question.section, tuple(question.evidence))
+    titles = [section_title(section) for section in sections]
     return list(zip(titles, question.evidence, strict=True))
 
 
 @functools.cache
-def _quote_titles(section: str, quotes: tuple[str, ...]) -> tuple[str, ...]:
-    """The section title of each quote; searching the report is slow, so it is done once."""
+def _quote_sections(section: str, quotes: tuple[str, ...]) -> tuple[str, ...]:
+    """The section of each quote; searching the report is slow, so it is done once."""
     report = load_report()
     found = [report.locate(quote) for quote in quotes]
-    return tuple(section_title(where.section if where else section) for where in found)
+    return tuple(where.section if where else section for where in found)
 
 
 def _cleaned(value: Any) -> Any:

@@ -14,12 +14,19 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
+from ._packaged import packaged_folder
 from .messages import message
 
-__all__ = ["START_NOTEBOOK", "SyncReport", "course_notebooks", "jupyter_command", "sync_workspace"]
+__all__ = [
+    "START_NOTEBOOK",
+    "SyncReport",
+    "course_notebooks",
+    "jupyter_command",
+    "run_jupyter",
+    "sync_workspace",
+]
 
 MANIFEST = ".tipcourse-manifest.json"
 START_NOTEBOOK = "00-start-here.ipynb"
@@ -27,10 +34,7 @@ START_NOTEBOOK = "00-start-here.ipynb"
 
 def course_notebooks() -> Path:
     """The folder of the course's notebooks: inside a wheel, or the repository's notebooks/."""
-    packaged = resources.files("tipcourse") / "notebooks"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "notebooks"
+    return packaged_folder("notebooks")
 
 
 def _checksum(path: Path) -> str:
@@ -111,16 +115,10 @@ def jupyter_command(workspace: Path, port: int | None = None, browser: bool = Tr
     return command
 
 
-def start(workspace: Path, port: int | None = None, browser: bool = True, extra: list[str] | None = None) -> int:
-    """Sync the workspace, then run JupyterLab in it until the learner stops it."""
-    try:
-        report = sync_workspace(workspace)
-    except OSError as error:
-        print(message("start.cannot_write", folder=workspace, error=error), file=sys.stderr)
-        return 1
-    for line in report.lines():
-        print(line)
-    print(message("start.opening", folder=workspace), flush=True)
+def run_jupyter(
+    workspace: Path, port: int | None = None, browser: bool = True, extra: list[str] | None = None
+) -> int:
+    """Run JupyterLab in ``workspace`` until the learner stops it; returns its exit status."""
     command = jupyter_command(workspace, port, browser) + list(extra or [])
     if os.name == "posix":
         os.execv(command[0], command)  # the server takes this process's place, and its PID

@@ -17,7 +17,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .display import header, instruction, quiz_summary
+from ._wording import header, instruction, quiz_summary
 from .messages import message
 from .outcome import render_text
 from .session import QuestionState, QuizState, evidence_pairs

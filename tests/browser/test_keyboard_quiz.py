@@ -18,7 +18,7 @@ from jupyter_browser import (
     write_notebook,
 )
 
-from tipcourse.display import number_text
+from tipcourse._wording import number_text
 from tipcourse.messages import message
 
 NAME = "browser-keyboard-quiz.ipynb"

@@ -13,7 +13,7 @@ from jupyter_browser import (
 
 import tipcourse
 from tipcourse.messages import message
-from tipcourse.progress import course_totals
+from tipcourse.dashboard import course_totals
 from tipcourse.report import SECTION_NAMES
 
 NAME = "browser-progress-restart.ipynb"
@@ -45,7 +45,7 @@ def test_progress_survives_a_kernel_restart(lab_server, open_notebook):
     the dashboard shows both attempts' result for that section and a filled bar."""
     question = next(q for q in tipcourse.questions() if q.type == "single")
     section = question.section
-    title = message(f"progress.section.{section}")
+    title = message(f"section.{section}")
     available = course_totals()[section]
     write_notebook(
         lab_server.workspace / NAME,
@@ -91,7 +91,7 @@ def test_progress_survives_a_kernel_restart(lab_server, open_notebook):
     for other in SECTION_NAMES:
         if other == section:
             continue
-        other_words, other_filled = bars[message(f"progress.section.{other}")]
+        other_words, other_filled = bars[message(f"section.{other}")]
         nothing = message("progress.bar_label_of", answered=0, available=totals[other],
                           correct=0, score="0.0")
         assert other_words == clean(nothing), (other, other_words)

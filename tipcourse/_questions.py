@@ -23,9 +23,8 @@ translates the ``answer``, so learners never need the bank's own keys.
     a few words, compared ignoring case, accents, dashes and spacing ("Yucatán" = "yucatan"),
     against the answer and its accepted variants.
 ``order``
-    a list of every option letter in order (the bank must not list the options in the answer's
-    order). Partial credit: the share of neighbouring pairs in the
-    learner's list that stand in the right order; correct only when all are in order.
+    a list of every option letter in order (the bank must not list them in the answer's order).
+    Partial credit: the share of neighbouring pairs in the right order; correct only when all are.
 
 ``check`` never raises on a learner's input: unusable input gives an ``invalid`` outcome that
 says what was wrong, and a wrong answer's message never contains the expected answer.
@@ -36,12 +35,14 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import outcome as outcomes
-from .banks import BankError, BankFile, find, folder_and_schema, in_section, read_bank
+from ._text import one_line
+from .banks import Bank, BankError, BankFile
 from .compare import (
     InputError,
     check_length,
@@ -64,6 +65,7 @@ __all__ = [
     "Question",
     "QuestionBankError",
     "UnknownQuestionError",
+    "display_hook",
     "load_bank",
     "question",
     "questions",
@@ -77,6 +79,8 @@ MAX_ANSWER_LENGTH = 1_000
 _TRUE = {"true", "t", "yes", "verdadero", "v", "si", "sí"}
 _FALSE = {"false", "f", "no", "falso"}
 _KEY_SEPARATORS = re.compile(r"[\s,;]+")
+#: What a question shows as in a notebook; :mod:`tipcourse.display` sets it to its ``show``.
+display_hook: Callable[[Any], Any] | None = None
 
 
 class QuestionBankError(BankError):
@@ -156,9 +160,9 @@ class Question:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         """A question shown in a notebook is the same as ``tipcourse.show(question)``."""
-        from .display import show
-
-        return show(self)._repr_mimebundle_(include, exclude)
+        if display_hook is None:
+            return {"text/plain": repr(self)}
+        return display_hook(self)._repr_mimebundle_(include, exclude)
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -181,7 +185,7 @@ class Question:
         return message(f"question.how.{self.type}")
 
     def _wrong(self, feedback: str) -> Outcome:
-        return outcomes.incorrect(message("question.incorrect", feedback=_sentence(feedback)))
+        return outcomes.incorrect(message("question.incorrect", feedback=one_line(feedback)))
 
     def _right(self) -> Outcome:
         return outcomes.correct(self.explanation.strip())
@@ -251,7 +255,7 @@ class Question:
         found, wrong = len(picks & right), len(picks - right)
         score = max(0.0, (found - wrong) / len(right))
         feedback = " ".join(
-            _sentence(self._option(key).feedback) for key in self._keys() if key in picks - right
+            one_line(self._option(key).feedback) for key in self._keys() if key in picks - right
         )
         text = message(
             "question.partial",
@@ -336,37 +340,20 @@ class Question:
             "question.order_partial",
             in_order=in_order,
             pairs=pairs,
-            feedback=_sentence(self._option(misplaced).feedback),
+            feedback=one_line(self._option(misplaced).feedback),
         )
         return outcomes.partial(in_order / pairs, text)
-
-
-def _sentence(text: str) -> str:
-    """Feedback as one tidy sentence, whatever spacing the YAML gave it."""
-    return " ".join(text.split())
 
 
 # -- loading --------------------------------------------------------------------------------
 
 
 def load_bank(folder: str | Path | None = None) -> dict[str, Question]:
-    """All questions of a folder of YAML files, by id, in section order.
+    """All questions of a folder of YAML files (default: the course's), by id, in section order.
 
-    ``folder`` defaults to the course's ``data/questions``; the schema is the folder's
-    ``schema.json`` when it has one, else the course's. Raises :class:`QuestionBankError`.
+    The schema is the folder's ``schema.json``, else the course's. Raises QuestionBankError.
     """
-    folder, schema = folder_and_schema("questions", folder)
-    bank: dict[str, Question] = {}
-    where: dict[str, Path] = {}
-    try:
-        for bank_file in read_bank(folder, "question", "questions", schema):
-            for item in bank_file.items:
-                bank_file.check_placement(item, where)
-                bank[item["id"]] = _build(bank_file, item)
-                where[item["id"]] = bank_file.path
-    except BankError as error:
-        raise QuestionBankError(str(error)) from None
-    return bank
+    return QUESTIONS.load(folder)
 
 
 def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
@@ -476,7 +463,7 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
         skill=item["skill"],
         hints=tuple(hint.strip() for hint in item["hints"]),
         explanation=item["explanation"].strip(),
-        evidence=tuple(" ".join(quote.split()) for quote in item["evidence"]),
+        evidence=tuple(one_line(quote) for quote in item["evidence"]),
         options=options,
         wrong_feedback=item.get("wrong_feedback", ""),
         tolerance=float(item.get("tolerance", 0.0)),
@@ -499,16 +486,14 @@ def _by_position(options: tuple[Option, ...], answer: Any) -> tuple[tuple[Option
     return relabeled, [letters[key] for key in answer]
 
 
-@functools.cache
-def _default_bank() -> dict[str, Question]:
-    return load_bank()
+QUESTIONS = Bank("question", "questions", _build, QuestionBankError, UnknownQuestionError)
 
 
 def questions(section: str | None = None) -> list[Question]:
     """Every question of the course, or of one ``section``, in the order the report reads."""
-    return in_section(_default_bank(), section)
+    return QUESTIONS.items(section)
 
 
 def question(question_id: str) -> Question:
     """The question with this id, e.g. ``tipcourse.question("prosecution.q03")``."""
-    return find(_default_bank(), question_id, UnknownQuestionError, "question.unknown")
+    return QUESTIONS.find(question_id)

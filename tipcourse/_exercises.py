@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import copy
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import outcome as outcomes
-from .banks import BankError, find, folder_and_schema, in_section, item_error, read_bank
+from . import session
+from .banks import Bank, BankError, BankFile, item_error
 from .compare import InputError, check_length, compare, is_unanswered, kind_of, mismatch, short
 from .messages import message
 from .outcome import Outcome
@@ -69,31 +71,62 @@ class Code(str):
         return f"```python\n{self}\n```"
 
 
+@dataclass(frozen=True, eq=False, repr=False)
 class Exercise:
-    """One code exercise. Get one with :func:`exercise` or :func:`exercises`."""
+    """One code exercise. Get one with :func:`exercise` or :func:`exercises`.
 
-    def __init__(self, item: dict[str, Any], source: Path) -> None:
-        self.id: str = item["id"]
-        self.section: str = item["section"]
-        self.prompt: str = item["prompt"].strip()
-        self.hints: tuple[str, ...] = tuple(hint.strip() for hint in item["hints"])
-        self.points: float = item.get("points", 1)
-        self.answer_name: str = item["answer"]
-        self.explanation: str = item.get("explanation", "").strip()
-        self.evidence: tuple[str, ...] = tuple(item.get("evidence", ()))
-        self.starter: str = item.get("starter", f"{self.answer_name} = ...").strip("\n")
-        self.source = source
-        self._solution: str = item["solution"].strip("\n")
-        self._settings = {
-            "tolerance": float(item.get("tolerance", 0.0)),
-            "relative_tolerance": float(item.get("relative_tolerance", 0.0)),
-            "ordered": bool(item.get("ordered", True)),
-            "ignore_index": bool(item.get("ignore_index", False)),
-        }
-        self._calls: tuple[tuple[Any, ...], ...] = tuple(
-            tuple(args) for args in item.get("calls", [])
+    ``solution_code`` is the reference solution; ``tolerance``, ``relative_tolerance``,
+    ``ordered`` and ``ignore_index`` set how answers are compared; ``calls`` holds the argument
+    lists a function answer is called with.
+    """
+
+    id: str
+    section: str
+    prompt: str
+    hints: tuple[str, ...]
+    points: float
+    answer_name: str
+    explanation: str
+    evidence: tuple[str, ...]
+    starter: str
+    source: Path
+    solution_code: str
+    tolerance: float = 0.0
+    relative_tolerance: float = 0.0
+    ordered: bool = True
+    ignore_index: bool = False
+    calls: tuple[tuple[Any, ...], ...] = ()
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any], source: Path) -> Exercise:
+        """The exercise of one schema-valid bank entry, read from the file ``source``."""
+        return cls(
+            id=item["id"],
+            section=item["section"],
+            prompt=item["prompt"].strip(),
+            hints=tuple(hint.strip() for hint in item["hints"]),
+            points=item.get("points", 1),
+            answer_name=item["answer"],
+            explanation=item.get("explanation", "").strip(),
+            evidence=tuple(item.get("evidence", ())),
+            starter=item.get("starter", f"{item['answer']} = ...").strip("\n"),
+            source=source,
+            solution_code=item["solution"].strip("\n"),
+            tolerance=float(item.get("tolerance", 0.0)),
+            relative_tolerance=float(item.get("relative_tolerance", 0.0)),
+            ordered=bool(item.get("ordered", True)),
+            ignore_index=bool(item.get("ignore_index", False)),
+            calls=tuple(tuple(args) for args in item.get("calls", [])),
         )
-        self._hints_shown = 0
+
+    @property
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "tolerance": self.tolerance,
+            "relative_tolerance": self.relative_tolerance,
+            "ordered": self.ordered,
+            "ignore_index": self.ignore_index,
+        }
 
     def __repr__(self) -> str:
         return f"<Exercise {self.id}: set {self.answer_name}, then {self.answer_code()}>"
@@ -109,21 +142,18 @@ class Exercise:
 
     def hint(self) -> Hint:
         """The next hint: the first call gives hint 1, the next call hint 2, and so on."""
-        if self._hints_shown >= len(self.hints):
+        number = session.next_hint_number(self.id, len(self.hints))
+        if number is None:
             return Hint(message("exercise.no_more_hints", total=len(self.hints), id=self.id))
-        self._hints_shown += 1
         return Hint(
             message(
-                "exercise.hint",
-                number=self._hints_shown,
-                total=len(self.hints),
-                text=self.hints[self._hints_shown - 1],
+                "exercise.hint", number=number, total=len(self.hints), text=self.hints[number - 1]
             )
         )
 
     def solution(self) -> Code:
         """The reference solution's code."""
-        return Code(self._solution)
+        return Code(self.solution_code)
 
     def expected(self) -> Any:
         """The reference answer (a copy), for instructors and tests."""
@@ -134,7 +164,7 @@ class Exercise:
         """The solution's value, computed once; a failing solution is an ExerciseBankError."""
         namespace: dict[str, Any] = {"__name__": "__tipcourse_solution__"}
         try:
-            exec(compile(self._solution, f"<solution of {self.id}>", "exec"), namespace)
+            exec(compile(self.solution_code, f"<solution of {self.id}>", "exec"), namespace)
         except Exception as error:  # a broken reference solution is a bank error, named as such
             raise self._bank_error(
                 "solution",
@@ -148,7 +178,7 @@ class Exercise:
                 message("exercise.bank.no_answer_fix", name=self.answer_name),
             )
         value = namespace[self.answer_name]
-        if kind_of(value) == "function" and not self._calls:
+        if kind_of(value) == "function" and not self.calls:
             raise self._bank_error(
                 "calls", message("exercise.bank.no_calls"), message("exercise.bank.no_calls_fix")
             )
@@ -197,7 +227,7 @@ class Exercise:
         return self._wrong(difference)
 
     def _right(self) -> Outcome:
-        key = "exercise.correct_function" if self._calls else "exercise.correct"
+        key = "exercise.correct_function" if self.calls else "exercise.correct"
         return outcomes.correct(
             " ".join(
                 part for part in (message(key, name=self.answer_name), self.explanation) if part
@@ -210,7 +240,7 @@ class Exercise:
     def _evaluate_function(self, value: Any, reference: Any) -> Outcome:
         if kind_of(value) != "function":
             raise mismatch(reference, value)
-        for args in self._calls:
+        for args in self.calls:
             call = f"{self.answer_name}({', '.join(map(repr, args))})"
             try:  # each function gets its own copy of the arguments, so neither can change them
                 wanted = reference(*copy.deepcopy(args))
@@ -242,6 +272,23 @@ class Exercise:
 # -- loading --------------------------------------------------------------------------------
 
 
+def _build(bank_file: BankFile, item: dict[str, Any]) -> Exercise:
+    """An Exercise from one schema-valid item, once its solution compiles."""
+    try:
+        compile(item["solution"], f"<solution of {item['id']}>", "exec")
+    except SyntaxError as error:
+        raise bank_file.error(
+            item,
+            "solution",
+            message("exercise.bank.syntax", line=error.lineno, detail=error.msg),
+            message("exercise.bank.syntax_fix"),
+        ) from None
+    return Exercise.from_item(item, bank_file.path)
+
+
+EXERCISES = Bank("exercise", "exercises", _build, ExerciseBankError, UnknownExerciseError)
+
+
 def load_exercises(folder: str | Path | None = None) -> dict[str, Exercise]:
     """All exercises of a folder of YAML files, by id, in section order.
 
@@ -249,37 +296,14 @@ def load_exercises(folder: str | Path | None = None) -> dict[str, Exercise]:
     for a file that breaks the schema or a solution that does not compile; a solution that fails
     when run raises the same error on its first check.
     """
-    folder, schema = folder_and_schema("exercises", folder)
-    bank: dict[str, Exercise] = {}
-    try:
-        for bank_file in read_bank(folder, "exercise", "exercises", schema):
-            for item in bank_file.items:
-                bank_file.check_placement(item, {found.id: found.source for found in bank.values()})
-                try:
-                    compile(item["solution"], f"<solution of {item['id']}>", "exec")
-                except SyntaxError as error:
-                    raise bank_file.error(
-                        item,
-                        "solution",
-                        message("exercise.bank.syntax", line=error.lineno, detail=error.msg),
-                        message("exercise.bank.syntax_fix"),
-                    ) from None
-                bank[item["id"]] = Exercise(item, bank_file.path)
-    except BankError as error:
-        raise ExerciseBankError(str(error)) from None
-    return bank
-
-
-@functools.cache
-def _default_exercises() -> dict[str, Exercise]:
-    return load_exercises()
+    return EXERCISES.load(folder)
 
 
 def exercises(section: str | None = None) -> list[Exercise]:
     """Every exercise of the course, or of one ``section``, in the order the report reads."""
-    return in_section(_default_exercises(), section)
+    return EXERCISES.items(section)
 
 
 def exercise(exercise_id: str) -> Exercise:
     """The exercise with this id, e.g. ``tipcourse.exercise("prosecution.e01")``."""
-    return find(_default_exercises(), exercise_id, UnknownExerciseError, "exercise.unknown")
+    return EXERCISES.find(exercise_id)

@@ -11,9 +11,9 @@ to no year, such as the law's penalty range or an age limit.
 from __future__ import annotations
 
 import functools
-import re
 from typing import TYPE_CHECKING
 
+from ._text import number_from_words
 from .datasets import read_csv_rows
 
 if TYPE_CHECKING:
@@ -24,7 +24,6 @@ __all__ = [
     "convictions_by_jurisdiction",
     "facts",
     "foreign_victim_outcomes",
-    "parse_number",
     "prevention_figures",
     "sentences_by_jurisdiction",
     "victims_identified",
@@ -33,40 +32,6 @@ __all__ = [
 FACT_COLUMNS = ["id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote", "as_written"]
 QUALIFIERS = ("", "at least", "over", "up to", "under")
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-
-
-def parse_number(words: str) -> float:
-    """The number that ``words`` write: "six" → 6, "Eighteen" → 18, "$4.2 million" → 4200000.
-
-    Raises ValueError for text that is not a number.
-    """
-    tokens = words.strip().lower().replace("$", "").replace("-", " ").split()
-    if not tokens:
-        raise ValueError(f"no number in {words!r}")
-    head, scales = tokens[0], tokens[1:]
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?|\d+(\.\d+)?", head):
-        value = float(head.replace(",", ""))
-    elif head in _UNITS:
-        value = _UNITS[head]
-    elif head in _TENS:
-        value = _TENS[head]
-        if scales and scales[0] in _UNITS and 0 < _UNITS[scales[0]] < 10:
-            value += _UNITS[scales.pop(0)]
-    else:
-        raise ValueError(f"no number in {words!r}")
-    for scale in scales:
-        if scale not in _SCALES:
-            raise ValueError(f"unexpected word {scale!r} in the number {words!r}")
-        value *= _SCALES[scale]
-    return int(value) if float(value).is_integer() else value
-
 
 @functools.cache
 def _facts() -> pd.DataFrame:
@@ -74,7 +39,7 @@ def _facts() -> pd.DataFrame:
 
     rows = read_csv_rows("facts", "facts.csv")
     for row in rows:
-        row["value"] = parse_number(row["as_written"])
+        row["value"] = number_from_words(row["as_written"])
     table = pd.DataFrame(rows, columns=FACT_COLUMNS)
     table["year"] = pd.to_numeric(table["year"]).astype("Int64")
     return table

@@ -1,0 +1,107 @@
+"""Moodle GIFT text, as Moodle reads it under Question bank → Import → GIFT."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+from . import _lms as lms
+from ._questions import Option, Question
+from .messages import message
+
+__all__ = ["to_gift"]
+
+_GIFT_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
+     "\n": "\\n", "\r": ""}
+)
+
+
+def _gift(text: str) -> str:
+    """Text with GIFT's control characters escaped: ~ = # { } : and the backslash."""
+    return text.translate(_GIFT_ESCAPES)
+
+
+def _gift_html(html_text: str) -> str:
+    """HTML for GIFT; a leading % or [ (a weight or a format to GIFT) becomes an entity."""
+    if html_text[:1] in ("%", "["):
+        html_text = f"&#{ord(html_text[0])};{html_text[1:]}"
+    return _gift(html_text)
+
+
+def _gift_short_answer(text: str) -> str:
+    """A short answer for GIFT: a literal "->" would make Moodle read a matching question, so
+    it becomes "-*>", whose wildcard still matches what the learner types."""
+    return lms.wildcard_literal(_gift(text)).replace("->", "-*>")
+
+
+def _gift_option(option: Option) -> str:
+    text = _gift_html(html.escape(lms.tidy(option.text), quote=False))
+    if not option.feedback.strip():
+        return text
+    return f"{text}#{_gift_html(lms.paragraph(option.feedback))}"
+
+
+def _gift_answers(question: Question) -> list[str]:
+    """The lines between the braces, before the general feedback."""
+    kind = question.type
+    if kind == "single":
+        return [("=" if option.key == question.answer else "~") + _gift_option(option)
+                for option in question.options]
+    if kind == "multiple":
+        share = lms.share(question)
+        return [f"~%{lms.percent(share if option.key in question.answer else -share)}%"
+                + _gift_option(option) for option in question.options]
+    if kind == "numeric":
+        lines = [f"={lms.number(question.answer)}:{lms.number(lms.margin(question))}"]
+        for found in question.ranges:
+            value = (f"{lms.number(found.low)}:0" if found.low == found.high
+                     else f"{lms.number(found.low)}..{lms.number(found.high)}")
+            lines.append(f"=%0%{value}#{_gift_html(lms.paragraph(found.feedback))}")
+        lines.append(f"~#{_gift_html(lms.paragraph(question.wrong_feedback))}")
+        return lines
+    if kind == "text":
+        accepted, wrong = lms.text_forms(question)
+        lines = [f"=%100%{_gift_short_answer(form)}" for form in accepted]
+        lines += [f"=%0%{_gift_short_answer(form)}#{_gift_html(lms.paragraph(feedback))}"
+                  for form, feedback in wrong]
+        lines.append(f"=%0%*#{_gift_html(lms.paragraph(question.wrong_feedback))}")
+        return lines
+    if kind == "order":
+        return [
+            "=" + _gift_html(html.escape(message("export.position", number=number), quote=False))
+            + " -> " + _gift(lms.tidy(item.text))
+            for number, item in enumerate(lms.ordered_items(question), 1)
+        ]
+    raise ValueError(kind)
+
+
+def _gift_question(question: Question) -> str:
+    tags = " ".join(f"[tag:{tag}]" for tag in lms.tags(question))
+    comment = (f"// [id:{question.id}] {tags} points={lms.number(question.points)} "
+               f"type={question.type}")
+    head = f"::{_gift(question.id)}::[html]{_gift(lms.prompt(question))}"
+    misplaced = lms.misplaced(question) if question.type == "order" else []
+    extra = lms.titled_list("export.misplaced_heading", misplaced)
+    general = "\t####" + _gift(lms.general_feedback(question, extra))
+    if question.type == "truefalse":
+        answer = "TRUE" if question.answer else "FALSE"
+        wrong = _gift_html(lms.paragraph(question.wrong_feedback))
+        return f"{comment}\n{head}{{{answer}#{wrong}#\n{general}\n}}"
+    opening = "{#" if question.type == "numeric" else "{"
+    lines = "".join(f"\t{line}\n" for line in _gift_answers(question))
+    return f"{comment}\n{head}{opening}\n{lines}{general}\n}}"
+
+
+
+def to_gift(bank: Iterable[Question]) -> str:
+    """The questions as Moodle GIFT text, one category per section, in the order given."""
+    bank = list(bank)
+    blocks = [f"// {lms.title(bank)}"]
+    section = None
+    for question in bank:
+        if question.section != section:
+            section = question.section
+            blocks.append(f"$CATEGORY: {lms.CATEGORY.format(section=section)}")
+        blocks.append(_gift_question(question))
+    return "\n\n".join(blocks) + "\n"
