@@ -27,5 +27,6 @@ def test_ruff_finds_nothing():
 
 def test_mypy_finds_nothing():
     """mypy type-checks tipcourse/ without an error."""
-    result = run_tool("mypy", "--config-file", str(ROOT / "pyproject.toml"), str(ROOT / "tipcourse"))
+    config = str(ROOT / "pyproject.toml")
+    result = run_tool("mypy", "--config-file", config, str(ROOT / "tipcourse"))
     assert result.returncode == 0, f"mypy found problems:\n{result.stdout}{result.stderr}"
