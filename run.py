@@ -36,7 +36,7 @@ def venv_python() -> Path:
 
 def ensure_environment(extras: str) -> Path:
     """Create .venv if needed and install tipcourse (with ``extras``) when anything changed."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (any python3 may start run.py)
         sys.exit(f"tipcourse needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
     python = venv_python()
     if not python.exists():
@@ -54,7 +54,8 @@ def ensure_environment(extras: str) -> Path:
     ).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
-    print("Installing tipcourse and its dependencies (the first time takes a few minutes) ...", flush=True)
+    print("Installing tipcourse and its dependencies (the first time takes a few minutes) ...",
+          flush=True)
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     steps = [
         [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
@@ -65,7 +66,8 @@ def ensure_environment(extras: str) -> Path:
         steps[1] += ["--constraint", str(VENV / "binder-constraints.txt")]
     for step in steps:
         if subprocess.call(step, cwd=ROOT) != 0:
-            sys.exit("Installation failed: see pip's message above. Check your network connection and try again.")
+            sys.exit("Installation failed: see pip's message above. "
+                     "Check your network connection and try again.")
     STAMP.write_text(wanted)
     return python
 
@@ -79,7 +81,8 @@ def binder_constraints() -> str:
     requirements, runtime = ROOT / "binder" / "requirements.txt", ROOT / "binder" / "runtime.txt"
     if not (requirements.exists() and runtime.exists()):
         return ""
-    wanted = tuple(int(part) for part in runtime.read_text().strip().removeprefix("python-").split("."))
+    version = runtime.read_text().strip().removeprefix("python-")
+    wanted = tuple(int(part) for part in version.split("."))
     if sys.version_info[: len(wanted)] < wanted:
         return ""
     lines = [line.split("#")[0].strip() for line in requirements.read_text().splitlines()]

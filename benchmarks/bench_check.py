@@ -86,7 +86,8 @@ def measure(runs: int, home: str) -> None:
     from tipcourse.compare import kind_of
 
     print(
-        f"median time per call; {runs} evaluate() and {runs // 10} check() calls per item; TIPCOURSE_HOME={home}"
+        f"median time per call; {runs} evaluate() and {runs // 10} check() calls per item; "
+        f"TIPCOURSE_HOME={home}"
     )
     print(f"{'item':<40}{'evaluate µs':>14}{'check µs':>12}{'÷ 1 ms':>10}")
     by_type: dict[str, list[tuple[float, float | None]]] = {}

@@ -38,7 +38,9 @@ def main() -> None:
     args = parser.parse_args()
     folder = ROOT / "notebooks"
     baseline = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE)])
-    baseline.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    baseline.metadata["kernelspec"] = {
+        "name": "python3", "display_name": "Python 3", "language": "python"
+    }
     base = statistics.median(timed(baseline, folder) for _ in range(args.repeat))
     print(f"{'notebook':<34} {'median s':>9} {'ratio':>6}")
     print(f"{'(baseline: imports only)':<34} {base:9.2f} {1.0:6.2f}")

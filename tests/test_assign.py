@@ -14,8 +14,8 @@ import pytest
 
 import tipcourse
 from tipcourse.assign import AssignError, answer_variable, assign, items_in, plan
-from tipcourse.cli import main
 from tipcourse.authoring import BEGIN, END, build, read_sources
+from tipcourse.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
@@ -137,7 +137,7 @@ def test_a_wrong_choice_says_what_to_change(tmp_path, capsys, arguments, words):
     assert main(["assign", *arguments, "--out", str(tmp_path)]) == 2
     assert words in capsys.readouterr().err
     chosen = {"--notebooks": None, "--items": None}
-    for flag, value in zip(arguments[::2], arguments[1::2]):
+    for flag, value in zip(arguments[::2], arguments[1::2], strict=True):
         chosen[flag] = [value]
     with pytest.raises(AssignError):
         plan(COURSE, chosen["--notebooks"], chosen["--items"])

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from tipcourse.cli import main
 from tipcourse._store import attempts, database_path, record_attempt
+from tipcourse.cli import main
 from tipcourse.dashboard import course_totals
 
 

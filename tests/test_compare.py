@@ -221,6 +221,15 @@ def test_dataframes_compare_columns_rows_and_values():
     )
 
 
+def test_a_repeated_column_is_an_extra_column():
+    """A column named twice is reported, not half compared: its second copy may be wrong."""
+    expected = pd.DataFrame({"agency": ["FEVIMTRA", "INM"], "victims": [89, 29]})
+    repeated = pd.concat([expected, pd.DataFrame({"victims": [0, 0]})], axis=1)
+    assert compare(repeated, expected) == messages.message(
+        "compare.columns_extra", names="'victims'"
+    )
+
+
 def test_messages_follow_the_chosen_language():
     """In Spanish, the mismatch explanation is in Spanish."""
     messages.set_language("es")

@@ -86,7 +86,7 @@ def test_tiers_decode_the_panels_codes():
     assert panel["country"].nunique() == 193
     assert panel["year"].between(1999, 2015).all()
     pairs = panel.drop_duplicates("tier_code")[["tier_code", "tier"]].dropna()
-    assert dict(zip(pairs["tier_code"], pairs["tier"].astype(str))) == {
+    assert dict(zip(pairs["tier_code"], pairs["tier"].astype(str), strict=True)) == {
         1: "Tier 1", 2: "Tier 2", 3: "Tier 2 Watch List", 4: "Tier 3",
     }
     assert (panel.loc[panel["tier_code"].isna(), "tier"] == "not ranked").all()

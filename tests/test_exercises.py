@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 import tipcourse
-from tipcourse.datasets import data_dir
 from tipcourse import session
 from tipcourse._exercises import ExerciseBankError, UnknownExerciseError, load_exercises
+from tipcourse.datasets import data_dir
 from tipcourse.report import SECTION_NAMES
 
 ALL = tipcourse.exercises()

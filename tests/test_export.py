@@ -20,9 +20,9 @@ import yaml
 import tipcourse
 from tipcourse import _lms as lms
 from tipcourse import export
+from tipcourse._questions import load_bank
 from tipcourse.cli import build_parser, main
 from tipcourse.messages import message
-from tipcourse._questions import load_bank
 from tipcourse.report import SECTION_NAMES
 from tipcourse.session import evidence_pairs
 

@@ -29,7 +29,7 @@ def test_facts_columns_and_size(facts):
     assert len(facts) >= 40
     assert list(facts.columns)[:9] == ["id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote"]
     assert facts["id"].is_unique
-    for fact_id, section in zip(facts["id"], facts["section"]):
+    for fact_id, section in zip(facts["id"], facts["section"], strict=True):
         assert re.fullmatch(r"[a-z]+\.[a-z0-9_]+", fact_id)
         assert fact_id.split(".")[0] == section
 
@@ -101,7 +101,7 @@ def test_convictions_by_jurisdiction_add_up_to_the_reported_total(facts):
     assert set(table["jurisdiction"]) == {"SIEDO", "Mexico City", "Puebla", "Chiapas", "Yucatan"}
     assert table.set_index("jurisdiction").loc["SIEDO", "level"] == "federal"
     previous = tipcourse.convictions_by_jurisdiction(2010)
-    assert dict(zip(previous["jurisdiction"], previous["convictions"])) == {"FEVIMTRA": 1, "Mexico City": 4}
+    assert dict(zip(previous["jurisdiction"], previous["convictions"], strict=True)) == {"FEVIMTRA": 1, "Mexico City": 4}
 
 
 def test_sentence_ranges_are_the_reports_beside_the_federal_laws_range(facts):

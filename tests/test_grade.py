@@ -29,6 +29,7 @@ SETUP = "import tipcourse"
 E01 = str(tipcourse.exercise("prosecution.e01").solution())
 # prosecution.q06's right letter and a wrong one, as the bank shows them today.
 Q06 = tipcourse.question("prosecution.q06").answer
+Q06_TEXT = repr(Q06)  # as a learner types it in an answer cell
 Q06_WRONG = next(o.key for o in tipcourse.question("prosecution.q06").options if o.key != Q06)
 E02 = str(tipcourse.exercise("prosecution.e02").solution())
 
@@ -40,7 +41,7 @@ def cell(source, **meta):
     return made
 
 
-def answers(q01="18", q06=repr(Q06), e01=E01, e02=E02, learner='"Ana"'):
+def answers(q01="18", q06=Q06_TEXT, e01=E01, e02=E02, learner='"Ana"'):
     """The answer cells of the small assignment, in order, each with its metadata."""
     return [
         cell(SETUP, role="setup"),

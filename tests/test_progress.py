@@ -517,5 +517,5 @@ def test_progress_counts_the_items_each_section_offers():
     items = [*tipcourse.questions(), *tipcourse.exercises()]
     expected = {section: sum(item.section == section for item in items) for section in SECTION_NAMES}
     table = progress().table
-    assert dict(zip(table["section"], table["available"])) == expected
+    assert dict(zip(table["section"], table["available"], strict=True)) == expected
     assert all(count >= 3 for count in expected.values())

@@ -1,7 +1,6 @@
 """The question bank: valid data, evidence from the report, and a checking engine learners can trust."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -14,8 +13,6 @@ import yaml
 
 import tipcourse
 from tipcourse import messages
-from tipcourse.compare import normalise_text
-from tipcourse.datasets import data_dir
 from tipcourse._questions import (
     CHOICE_TYPES,
     SKILLS,
@@ -24,6 +21,8 @@ from tipcourse._questions import (
     UnknownQuestionError,
     load_bank,
 )
+from tipcourse.compare import normalise_text
+from tipcourse.datasets import data_dir
 from tipcourse.report import SECTION_NAMES
 
 QUESTIONS = data_dir() / "questions"
@@ -162,7 +161,7 @@ def test_each_wrong_option_gives_its_own_feedback(question):
     wrong = [option for option in question.options if option.key not in question.answer]
     feedback = [" ".join(option.feedback.split()) for option in wrong]
     assert len(set(feedback)) == len(feedback)
-    for option, text in zip(wrong, feedback):
+    for option, text in zip(wrong, feedback, strict=True):
         picked = option.key if question.type == "single" else [option.key]
         result = question.evaluate(picked)
         assert result.correct is False

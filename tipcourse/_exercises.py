@@ -208,7 +208,7 @@ class Exercise:
             if kind_of(expected) == "function":
                 return self._evaluate_function(value, expected)
             difference = compare(value, expected, **self._settings)
-        except (ExerciseBankError, _ReferenceFailed) as error:  # the course's fault, not the learner's
+        except (ExerciseBankError, _ReferenceFailed) as error:  # the course's fault, not theirs
             return outcomes.invalid(message("exercise.reference_failed", id=self.id, error=error))
         except InputError as error:
             return outcomes.invalid(

@@ -11,7 +11,7 @@ to no year, such as the law's penalty range or an age limit.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._text import number_from_words
 from .datasets import read_csv_rows
@@ -29,7 +29,9 @@ __all__ = [
     "victims_identified",
 ]
 
-FACT_COLUMNS = ["id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote", "as_written"]
+FACT_COLUMNS = [
+    "id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote", "as_written"
+]
 QUALIFIERS = ("", "at least", "over", "up to", "under")
 
 
@@ -37,7 +39,7 @@ QUALIFIERS = ("", "at least", "over", "up to", "under")
 def _facts() -> pd.DataFrame:
     import pandas as pd
 
-    rows = read_csv_rows("facts", "facts.csv")
+    rows: list[dict[str, Any]] = list(read_csv_rows("facts", "facts.csv"))
     for row in rows:
         row["value"] = number_from_words(row["as_written"])
     table = pd.DataFrame(rows, columns=FACT_COLUMNS)
@@ -95,7 +97,7 @@ def convictions_by_jurisdiction(year: int = 2011) -> pd.DataFrame:
 
 
 def sentences_by_jurisdiction() -> pd.DataFrame:
-    """The range of prison sentences handed down in 2011, by jurisdiction, beside the federal law's range.
+    """The range of prison sentences handed down in 2011 by jurisdiction, beside the law's range.
 
     ``min_years`` and ``max_years`` are the ends of the range the report gives; it gives no
     sentence one by one. ``law_min_years`` and ``law_max_years`` are the six to 18 years the
@@ -148,7 +150,7 @@ _OUTCOMES = {
 
 
 def foreign_victim_outcomes() -> pd.DataFrame:
-    """The outcomes INM reported for victims it identified in 2011: residency, repatriation, ongoing.
+    """The outcomes INM reported for victims identified in 2011: residency, repatriation, ongoing.
 
     The report says INM "reported identifying 29" victims in 2011, then that "11 victims that
     they identified in 2011 received legal residency in Mexico, while 13 were repatriated and
@@ -168,7 +170,9 @@ def budget() -> pd.DataFrame:
     The report gives no year for either amount and no exchange rate: only "the equivalent of".
     """
     rows = _rows(["program_budget_before_cut", "program_budget_after_cut"])
-    stages = {"program_budget_before_cut": "before the cut", "program_budget_after_cut": "after the cut"}
+    stages = {
+        "program_budget_before_cut": "before the cut", "program_budget_after_cut": "after the cut"
+    }
     table = rows.assign(stage=rows["measure"].map(stages), usd=rows["value"].astype(int))
     table = table.sort_values("stage", key=lambda stage: stage != "before the cut")
     return table[["stage", "usd", "id"]].reset_index(drop=True)

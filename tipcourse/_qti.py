@@ -152,16 +152,16 @@ def _qti_order(presentation: ET.Element, resprocessing: ET.Element,
     points_each = lms.number(round(Decimal(100) / len(items), 4))
     feedback = {}
     for number, item_option in enumerate(lms.ordered_items(question), 1):
-        row = f"response_{_answer_id(number)}"
+        row_id = f"response_{_answer_id(number)}"
         condition, test = _respcondition(resprocessing)
-        _varequal(test, item_ids[item_option.key], row)
+        _varequal(test, item_ids[item_option.key], row_id)
         _score(condition, points_each, "Add")
         feedback_id = f"{_answer_id(number)}_fb"
         feedback[feedback_id] = lms.paragraph(message(
             "export.misplaced_item", item=lms.tidy(item_option.text),
             feedback=lms.tidy(item_option.feedback)))
         condition, test = _respcondition(resprocessing)
-        _varequal(lms.add(test, "not"), item_ids[item_option.key], row)
+        _varequal(lms.add(test, "not"), item_ids[item_option.key], row_id)
         _show(condition, feedback_id)
     return feedback
 

@@ -44,7 +44,9 @@ def __tipcourse_encode__(wanted, calls):
         kind = type(value)
         module = getattr(kind, "__module__", "") or ""
         if value is None or kind is bool or kind is str:
-            return value if kind is not str or len(value) <= 100000 else {"__t": "other", "type": "long text"}
+            if kind is str and len(value) > 100000:
+                return {"__t": "other", "type": "long text"}
+            return value
         if kind is int:
             return value if abs(value) < 2 ** 63 else {"__t": "float", "v": str(float(value))}
         if kind is float:
@@ -59,26 +61,32 @@ def __tipcourse_encode__(wanted, calls):
                 items = sorted(items, key=repr)
             return {"__t": kind.__name__, "v": [enc(item, depth + 1) for item in items]}
         if kind is dict:
-            return {"__t": "dict", "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in list(value.items())[:100000]]}
+            pairs = list(value.items())[:100000]
+            return {"__t": "dict", "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in pairs]}
         if module.startswith("numpy") and hasattr(value, "dtype"):
             if getattr(value, "ndim", 0) == 0:
-                return {"__t": "npscalar", "dtype": str(value.dtype), "v": enc(value.item(), depth + 1)}
+                return {"__t": "npscalar", "dtype": str(value.dtype),
+                        "v": enc(value.item(), depth + 1)}
             if value.size > 1000000:
                 return {"__t": "other", "type": "large array"}
-            return {"__t": "ndarray", "dtype": str(value.dtype), "v": enc(value.tolist(), depth + 1)}
+            return {"__t": "ndarray", "dtype": str(value.dtype),
+                    "v": enc(value.tolist(), depth + 1)}
         if module.startswith("pandas"):
             name = kind.__name__
             if name in ("Index", "RangeIndex", "MultiIndex", "DatetimeIndex", "CategoricalIndex"):
-                return {"__t": "index", "multi": name == "MultiIndex", "names": enc(list(value.names), depth + 1),
+                return {"__t": "index", "multi": name == "MultiIndex",
+                        "names": enc(list(value.names), depth + 1),
                         "dtype": str(value.dtype), "v": enc([item for item in value], depth + 1)}
             if name == "Series" and len(value) <= 1000000:
-                return {"__t": "series", "name": enc(value.name, depth + 1), "dtype": str(value.dtype),
+                return {"__t": "series", "name": enc(value.name, depth + 1),
+                        "dtype": str(value.dtype),
                         "index": enc(value.index, depth + 1), "v": enc(value.tolist(), depth + 1)}
             if name == "DataFrame" and value.size <= 1000000:
                 return {"__t": "dataframe", "columns": enc(value.columns, depth + 1),
                         "index": enc(value.index, depth + 1),
                         "dtypes": [str(dtype) for dtype in value.dtypes],
-                        "v": [enc(value.iloc[:, position].tolist(), depth + 1) for position in range(value.shape[1])]}
+                        "v": [enc(value.iloc[:, position].tolist(), depth + 1)
+                              for position in range(value.shape[1])]}
         if callable(value):
             return {"__t": "function"}
         return {"__t": "other", "type": kind.__name__[:60]}
@@ -127,7 +135,7 @@ def decode(data: Any) -> Any:
     if not isinstance(data, dict):
         return data
     tag = data.get("__t")
-    values = data.get("v")
+    values: Any = data.get("v")
     if tag == "ellipsis":
         return ...
     if tag == "missing":
@@ -159,15 +167,17 @@ def decode(data: Any) -> Any:
     if tag == "series":
         import pandas
 
-        series = pandas.Series(decode(values), index=decode(data["index"]), name=decode(data["name"]),
-                               dtype=_dtype(data["dtype"]))
+        series = pandas.Series(decode(values), index=decode(data["index"]),
+                               name=decode(data["name"]), dtype=_dtype(data["dtype"]))
         return series
     if tag == "dataframe":
         import pandas
 
         columns = decode(data["columns"])
-        frame = pandas.DataFrame({position: decode(column) for position, column in enumerate(values)},
-                                 index=decode(data["index"]))
+        frame = pandas.DataFrame(
+            {position: decode(column) for position, column in enumerate(values)},
+            index=decode(data["index"]),
+        )
         for position, dtype in enumerate(data["dtypes"]):
             if _dtype(dtype) is not None:
                 frame[position] = frame[position].astype(dtype)
@@ -290,7 +300,8 @@ class Kernel:
         self.manager.start_kernel(cwd=str(folder), env=_kernel_env(folder, self.run_id),
                                   extra_arguments=["--HistoryManager.enabled=False"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.pid = self.manager.provisioner.process.pid
+        provisioner: Any = self.manager.provisioner  # a LocalProvisioner: it holds the Popen
+        self.pid = provisioner.process.pid
         if memory_mb and hasattr(__import__("resource"), "prlimit"):
             import resource
 

@@ -62,7 +62,7 @@ class AssignError(ValueError):
 
 
 def answer_variable(question_id: str) -> str:
-    """The variable a learner sets to answer a graded question: ``prosecution.q01`` → ``prosecution_q01``."""
+    """The variable that answers a graded question: ``prosecution.q01`` → ``prosecution_q01``."""
     return question_id.replace(".", "_")
 
 
@@ -278,7 +278,8 @@ def _question_key(question: Any) -> list[str]:
         if question.type != "truefalse":
             lines.append(f"- {mark} `{option.key}` {option.text}")
     value = list(answer) if isinstance(answer, tuple) else answer
-    lines += ["", f"**{message('assign.key.answer')}:** `{answer_variable(question.id)} = {value!r}`"]
+    assignment = f"{answer_variable(question.id)} = {value!r}"
+    lines += ["", f"**{message('assign.key.answer')}:** `{assignment}`"]
     if question.accept:
         lines.append(f"**{message('assign.key.also_accepted')}:** "
                      + ", ".join(f"`{text}`" for text in question.accept))
@@ -303,13 +304,16 @@ def answer_key_markdown(chosen: Plan) -> str:
     manifest = chosen.manifest()
     lines = [f"# {message('assign.key.title')}", ""]
     for entry in manifest["notebooks"]:
-        lines += [f"## {entry['notebook']} — {message('assign.key.max_score', points=entry['max_score'])}", ""]
+        max_score = message("assign.key.max_score", points=entry["max_score"])
+        lines += [f"## {entry['notebook']} — {max_score}", ""]
         for info in entry["items"]:
             item = find_item(info["id"])
-            lines += [f"### `{info['id']}` — {message('assign.key.points', points=info['points'])}", ""]
+            points = message("assign.key.points", points=info["points"])
+            lines += [f"### `{info['id']}` — {points}", ""]
             lines += _exercise_key(item) if info["kind"] == "exercise" else _question_key(item)
             if item.explanation:
-                lines += ["", f"**{message('assign.key.explanation')}:** {one_line(item.explanation)}"]
+                explanation = one_line(item.explanation)
+                lines += ["", f"**{message('assign.key.explanation')}:** {explanation}"]
             for quote in item.evidence:
                 lines += ["", f"> {one_line(quote)}"]
             lines.append("")

@@ -36,11 +36,14 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._exercises import exercise as find_exercise
 from ._questions import questions
 from .datasets import load_report
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 __all__ = [
     "Source",
@@ -164,7 +167,7 @@ def _words(text: str) -> int:
 
 
 def _quoted_words(code: str) -> int:
-    """The words of the report's paragraphs that ``tipcourse.reading(...)`` calls in ``code`` show."""
+    """The words of the report's paragraphs that the ``tipcourse.reading(...)`` calls show."""
     sections = load_report().sections
     words = 0
     for call in _READING.finditer(code):
@@ -176,7 +179,7 @@ def _quoted_words(code: str) -> int:
     return words
 
 
-def workload(source: "Source") -> Workload:
+def workload(source: Source) -> Workload:
     """Measure what ``source``'s notebook asks: its text, the report it quotes, its tasks."""
     cells = _body(source, [], solutions=False)
     words = sum(_words(cell.source) for cell in cells if cell.cell_type == "markdown")
@@ -192,7 +195,7 @@ def workload(source: "Source") -> Workload:
                     questions=len(asked), reflection=bool(source.meta.get("reflection")))
 
 
-def _cell(kind: str, source: str, **metadata: Any) -> dict[str, Any]:
+def _cell(kind: str, source: str, **metadata: Any) -> NotebookNode:
     import nbformat
 
     make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
@@ -206,7 +209,7 @@ def _bullets(items: Any) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def _opening(source: Source) -> list[dict[str, Any]]:
+def _opening(source: Source) -> list[NotebookNode]:
     meta = source.meta
     text = (
         f"# {source.heading}\n\n"
@@ -218,7 +221,7 @@ def _opening(source: Source) -> list[dict[str, Any]]:
             _cell("code", meta.get("setup", SETUP), role="setup")]
 
 
-def _closing(source: Source, sources: list[Source]) -> list[dict[str, Any]]:
+def _closing(source: Source, sources: list[Source]) -> list[NotebookNode]:
     cells = [_cell("markdown", f"## Key points\n\n{_bullets(source.meta['key_points'])}")]
     if source.meta.get("reflection"):
         cells.append(_cell("markdown", f"## Reflect\n\n{source.meta['reflection'].strip()}\n\n"
@@ -234,12 +237,14 @@ def _closing(source: Source, sources: list[Source]) -> list[dict[str, Any]]:
         after = sources[index + 1]
         links.append(f"**Next:** [{after.heading}]({after.notebook_name})")
     else:
-        links.append("**You have reached the end of the course.** Thank you for working through it.")
+        links.append(
+            "**You have reached the end of the course.** Thank you for working through it."
+        )
     cells.append(_cell("markdown", "\n\n".join(links), role="navigation"))
     return cells
 
 
-def _course_map(sources: list[Source]) -> dict[str, Any]:
+def _course_map(sources: list[Source]) -> NotebookNode:
     rows = ["| Notebook | What you will learn | Time |", "|:--|:--|:--|"]
     for source in sources:
         learn = "; ".join(source.meta["learn"])
@@ -248,7 +253,9 @@ def _course_map(sources: list[Source]) -> dict[str, Any]:
     return _cell("markdown", "\n".join(rows), role="course-map")
 
 
-def nbgrader_metadata(item_id: str, *, solution: bool, points: float | None = None) -> dict[str, Any]:
+def nbgrader_metadata(
+    item_id: str, *, solution: bool, points: float | None = None
+) -> dict[str, Any]:
     """nbgrader's metadata for an item's cell; a cell with ``points`` is a graded test cell.
 
     nbgrader allows only letters, digits, ``_`` and ``-`` in a grade id, so ``prosecution.e01``
@@ -261,7 +268,7 @@ def nbgrader_metadata(item_id: str, *, solution: bool, points: float | None = No
     return meta
 
 
-def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[dict[str, Any]]:
+def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[NotebookNode]:
     try:
         item = find_exercise(exercise_id)
     except KeyError as error:
@@ -275,8 +282,8 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[dict[st
     return [prompt, code, _cell("code", HELP.format(id=item.id), exercise=item.id, role="help")]
 
 
-def _body(source: Source, sources: list[Source], solutions: bool) -> list[dict[str, Any]]:
-    cells: list[dict[str, Any]] = []
+def _body(source: Source, sources: list[Source], solutions: bool) -> list[NotebookNode]:
+    cells: list[NotebookNode] = []
     text: list[str] = []
 
     def flush() -> None:
@@ -326,7 +333,9 @@ def build(source: Source, sources: list[Source], solutions: bool = False) -> Any
         "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"
     }
     notebook.metadata["language_info"] = {"name": "python"}
-    notebook.cells = _opening(source) + _body(source, sources, solutions) + _closing(source, sources)
+    notebook.cells = (
+        _opening(source) + _body(source, sources, solutions) + _closing(source, sources)
+    )
     for number, cell in enumerate(notebook.cells):
         cell["id"] = f"c{source.number}-{number:03d}"
     return notebook
@@ -341,7 +350,10 @@ def execute(notebook: Any, folder: Path, timeout: int = 300, home: Path | None =
     """
     from nbclient import NotebookClient
 
-    saved = {key: os.environ.get(key) for key in ("TIPCOURSE_LEARNER", "TIPCOURSE_LANG", "TIPCOURSE_HOME")}
+    saved = {
+        key: os.environ.get(key)
+        for key in ("TIPCOURSE_LEARNER", "TIPCOURSE_LANG", "TIPCOURSE_HOME")
+    }
     with tempfile.TemporaryDirectory(prefix="tipcourse-build-") as scratch:
         os.environ.update(TIPCOURSE_LEARNER="course-check", TIPCOURSE_LANG="en",
                           TIPCOURSE_HOME=str(home or scratch))

@@ -216,7 +216,7 @@ def victims_by_agency(data: Any, year: int = 2011) -> Chart:
     """
     chosen = data[data["year"] == year]
     chart = bar(
-        list(zip(chosen["agency"], chosen["victims"])),
+        list(zip(chosen["agency"], chosen["victims"], strict=True)),
         title=f"Victims identified in {year}, as each body reported",
         xlabel="Victims identified (number of people)",
         describe="The report gives no comprehensive statistics and does not say whether these "
@@ -254,7 +254,8 @@ def tier_distribution(data: Any, year: int = 2012) -> Chart:
         title=f"Countries in each tier, {year} report",
         xlabel="Countries (number)",
         source=TIER_SOURCE,
-        describe=f"{unranked} countries of the panel were not ranked, or had a special case, that year.",
+        describe=f"{unranked} countries of the panel were not ranked, "
+        "or had a special case, that year.",
     )
     return chart
 
@@ -270,10 +271,11 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
     values = [levels[tier] for tier in data["tier"]]  # by position: the index may be anything
     axes.step(years, values, where="mid", color=PALETTE[4], linewidth=1.5)
     sure = [str(level) == "high" for level in data["confidence"]]
-    axes.scatter([y for y, s in zip(years, sure) if s], [v for v, s in zip(values, sure) if s],
+    axes.scatter([y for y, s in zip(years, sure, strict=True) if s],
+                 [v for v, s in zip(values, sure, strict=True) if s],
                  color=PALETTE[4], zorder=3, label="Placement read in the report")
-    axes.scatter([y for y, s in zip(years, sure) if not s],
-                 [v for v, s in zip(values, sure) if not s], facecolor="white",
+    axes.scatter([y for y, s in zip(years, sure, strict=True) if not s],
+                 [v for v, s in zip(values, sure, strict=True) if not s], facecolor="white",
                  edgecolor=PALETTE[5], linewidth=1.5, zorder=3,
                  label="Placement from other sources (less certain)")
     if highlight in years:
@@ -282,15 +284,15 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
     axes.set_yticks(list(levels.values()), list(levels))
     axes.set_ylim(0.5, len(TIERS) + 0.7)
     axes.legend(frameon=False, loc="lower left", fontsize=8)
-    spans = []
-    for tier, year in zip(data["tier"], years):
+    spans: list[list[Any]] = []  # [tier, first year, last year]
+    for tier, year in zip(data["tier"], years, strict=True):
         if spans and spans[-1][0] == tier:
             spans[-1][2] = year
         else:
             spans.append([tier, year, year])
     listed = "; ".join(f"{tier} {start}–{end}" if start != end else f"{tier} {start}"
                        for tier, start, end in spans)
-    uncertain = [str(year) for year, s in zip(years, sure) if not s]
+    uncertain = [str(year) for year, s in zip(years, sure, strict=True) if not s]
     alt = (f"Step chart of Mexico's tier by report year, {years[0]}–{years[-1]}: {listed}. "
            f"Less certain placements: {', '.join(uncertain) or 'none'}.")
     return _finish(figure, axes, "Mexico's tier in each TIP Report", "Report year", "Tier",

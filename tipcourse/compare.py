@@ -18,8 +18,8 @@ import numbers
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sized
+from typing import Any, cast
 
 from ._text import number_from_words
 from .messages import message
@@ -102,7 +102,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (numbers.Real, decimal.Decimal)) and not _is_bool(value)
 
 
-def _finite(value: object) -> float:
+def _finite(value: Any) -> float:
     """``value`` as a finite float, or InputError (NaN, infinity, an int too large for a float)."""
     try:
         number = float(value)
@@ -158,7 +158,7 @@ def describe(value: object) -> str:
     if kind == "other":
         return message("compare.kind.other", name=type(value).__name__)
     if kind in ("list", "tuple", "set", "dict"):
-        return message(f"compare.kind.{kind}", count=len(value))
+        return message(f"compare.kind.{kind}", count=len(cast(Sized, value)))
     return message(f"compare.kind.{kind}")
 
 
@@ -352,7 +352,7 @@ def _compare_sequences(got: list, expected: list, settings: dict, ordered: bool)
     if len(got) != len(expected):
         return message("compare.length_differs", got=len(got), expected=len(expected))
     if ordered:
-        for position, (mine, theirs) in enumerate(zip(got, expected), start=1):
+        for position, (mine, theirs) in enumerate(zip(got, expected, strict=True), start=1):
             if _compare_item(position, mine, theirs, settings):
                 return message("compare.item_differs", position=position)
         return None
@@ -413,6 +413,8 @@ def _compare_tables(got: Any, expected: Any, settings: dict) -> str | None:
     if kind_of(expected) == "dataframe":
         missing = [column for column in expected.columns if column not in got.columns]
         extra = [column for column in got.columns if column not in expected.columns]
+        repeated = got.columns[got.columns.duplicated()].unique()  # got[...] takes every copy
+        extra += [column for column in repeated if column not in extra]
         if missing:
             return message("compare.columns_missing", names=_names(missing))
         if extra:
@@ -437,8 +439,8 @@ def _compare_tables(got: Any, expected: Any, settings: dict) -> str | None:
             sorted(got_rows, key=_row_key),
             sorted(expected_rows, key=_row_key),
         )
-    for mine, theirs in zip(got_rows, expected_rows):
-        if not all(_same_cell(a, b, settings) for a, b in zip(mine, theirs)):
+    for mine, theirs in zip(got_rows, expected_rows, strict=True):
+        if not all(_same_cell(a, b, settings) for a, b in zip(mine, theirs, strict=True)):
             return message("compare.values_differ")
     return None
 
@@ -448,7 +450,7 @@ def _rows(table: Any, with_labels: bool) -> list[tuple]:
     if kind_of(table) == "series":
         values = table.tolist()
         return (
-            list(zip(table.index.tolist(), values))
+            list(zip(table.index.tolist(), values, strict=True))
             if with_labels
             else [(value,) for value in values]
         )

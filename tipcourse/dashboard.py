@@ -8,10 +8,11 @@ saved output is the same on every run; ipywidgets and pandas load only when used
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from . import kernel
-from ._exercises import exercises
-from ._questions import questions
+from ._exercises import Exercise, exercises
+from ._questions import Question, questions
 from ._store import ALL_LEARNERS, current_learner, summary
 from .banks import BankError
 from .messages import message
@@ -24,7 +25,7 @@ def _number(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _known(value: object) -> bool:
+def _known(value: Any) -> bool:
     """Whether a count from the ``available`` column is there (not missing)."""
     import pandas as pd
 
@@ -77,7 +78,7 @@ class ProgressReport:
         lines = [self.title(), ""]
         for row in rows:
             cells = [row[0].ljust(widths[0])] + [
-                cell.rjust(width) for cell, width in zip(row[1:], widths[1:])
+                cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
             ]
             lines.append("  ".join(cells).rstrip())
         return "\n".join(lines + ["", *self._footer()]).rstrip()
@@ -164,7 +165,7 @@ def progress(learner: str | None = None, totals: dict[str, int] | None = None) -
 def course_totals() -> dict[str, int] | None:
     """How many questions and exercises each section has, or None when a bank cannot be read."""
     try:
-        items = [*questions(), *exercises()]
+        items: list[Question | Exercise] = [*questions(), *exercises()]
     except BankError:  # the bank's own error shows when a question is used; progress still shows
         return None
     totals: dict[str, int] = {}

@@ -49,7 +49,8 @@ def data_dir() -> Path:
     if folder.is_dir():
         return folder
     raise DataError(
-        "tipcourse cannot find its data folder: reinstall it with 'pip install .' from the course folder"
+        "tipcourse cannot find its data folder: "
+        "reinstall it with 'pip install .' from the course folder"
     )
 
 
@@ -79,7 +80,7 @@ def _report_text() -> str:
 
 @functools.cache
 def load_report() -> Report:
-    """The 2012 Mexico narrative as a :class:`~tipcourse.report.Report` (parsed once, then cached)."""
+    """The 2012 Mexico narrative as a :class:`~tipcourse.report.Report`, parsed once and cached."""
     return parse_report(_report_text(), year=report_metadata()["report_year"])
 
 
@@ -137,7 +138,8 @@ def _glossary() -> pd.DataFrame:
 
 
 def glossary() -> pd.DataFrame:
-    """Agencies and terms of the report: ``term``, ``expansion``, ``role``, ``source``, ``reference``.
+    """Agencies and terms of the report: ``term``, ``expansion``, ``role``, ``source``,
+    ``reference``.
 
     Where ``source`` is "report", the expansion is the report's own words; "background" rows
     rest on the cited law or document in ``reference``.

@@ -3,9 +3,10 @@
 ``show(question)`` and ``quiz(section)`` return display objects whose MIME bundle holds, side by
 side, the widget view (in a Jupyter kernel) and static ``text/markdown`` and ``text/plain``
 forms: the prompt, the options labeled a, b, c, ... as every learner sees them, where the
-evidence is, and the line of code that answers without widgets. nbconvert, GitHub, nbviewer, PDF and terminals show the
-static forms. Those forms hold no ids, addresses or times, so saved outputs compare equal run
-after run; the widget view's random ``model_id`` is a MIME type nbval skips by default.
+evidence is, and the line of code that answers without widgets. nbconvert, GitHub, nbviewer,
+PDF and terminals show the static forms. Those forms hold no ids, addresses or times, so saved
+outputs compare equal run after run; the widget view's random ``model_id`` is a MIME type nbval
+skips by default.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ def _wanted(kind: str, include: Any, exclude: Any) -> bool:
 
 class _Displayable:
     """Shared display logic: static forms always, the widget view inside a kernel."""
+
+    _view: Any  # None until view() builds it
 
     def view(self) -> Any:
         """The widget view, built on first use and then reused."""
@@ -263,7 +266,9 @@ def reading(section: str, paragraph: int | Iterable[int] | None = None) -> Readi
     """
     sections = load_report().sections
     if section not in sections:
-        raise ValueError(message("reading.no_section", section=section, sections=", ".join(sections)))
+        raise ValueError(
+            message("reading.no_section", section=section, sections=", ".join(sections))
+        )
     found = sections[section]
     count = len(found.paragraphs)
     if paragraph is None:

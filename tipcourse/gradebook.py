@@ -37,10 +37,10 @@ def write_gradebook(results: list[Result], out: Path) -> Path:
         writer.writerow(COLUMNS + item_ids)
         for result in results:
             points = result.points
+            scores = [_number(points[item]) if item in points else "" for item in item_ids]
             writer.writerow([_cell_text(result.submission), _cell_text(result.learner),
                              result.status, _number(result.score), _number(result.max_score),
-                             _cell_text(result.detail)]
-                            + [_number(points[item]) if item in points else "" for item in item_ids])
+                             _cell_text(result.detail)] + scores)
     return out
 
 
@@ -49,8 +49,10 @@ def feedback_markdown(result: Result) -> str:
     lines = [f"# {message('grade.feedback.title', submission=Path(result.submission).name)}", ""]
     if result.learner:
         lines.append(f"- {message('grade.feedback.learner', learner=result.learner)}")
-    lines.append(f"- {message('grade.feedback.status', status=message('grade.status.' + result.status))}")
-    lines.append(f"- {message('grade.feedback.score', score=_number(result.score), max_score=_number(result.max_score))}")
+    status = message("grade.status." + result.status)
+    lines.append(f"- {message('grade.feedback.status', status=status)}")
+    score, max_score = _number(result.score), _number(result.max_score)
+    lines.append(f"- {message('grade.feedback.score', score=score, max_score=max_score)}")
     if result.detail:
         lines.append(f"- {message('grade.feedback.detail', detail=result.detail)}")
     lines.append("")

@@ -36,7 +36,9 @@ def set_language(language: str) -> None:
     global _chosen
     code = str(language).split("_")[0].lower()
     if code not in LANGUAGES:
-        raise ValueError(message("language.unknown", language=language, choices=", ".join(LANGUAGES)))
+        raise ValueError(
+            message("language.unknown", language=language, choices=", ".join(LANGUAGES))
+        )
     _chosen = code
 
 

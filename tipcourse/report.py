@@ -40,7 +40,10 @@ TIERS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
 #: A country narrative runs to tens of kilobytes; anything far larger is not one.
 MAX_CHARACTERS = 1_000_000
 
-_TITLE = re.compile(r"^(?P<country>[^()\n]{2,80}?)\s*\((?P<tier>tier\s+(?:1|2|2\s+watch\s+list|3))\)$", re.IGNORECASE)
+_TITLE = re.compile(
+    r"^(?P<country>[^()\n]{2,80}?)\s*\((?P<tier>tier\s+(?:1|2|2\s+watch\s+list|3))\)$",
+    re.IGNORECASE,
+)
 _HEADINGS = ("Prosecution", "Protection", "Prevention")
 _DISCLAIMER = re.compile(r"^disclaimer\s*:?", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
@@ -98,7 +101,8 @@ class Match:
     after: str
 
     def __str__(self) -> str:
-        return f"{self.section:>15} ¶{self.paragraph + 1}: …{self.before}[{self.match}]{self.after}…"
+        where = f"{self.section:>15} ¶{self.paragraph + 1}"
+        return f"{where}: …{self.before}[{self.match}]{self.after}…"
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Report:
-    """A parsed country narrative. Build one with :func:`parse_report` or ``tipcourse.load_report()``."""
+    """A parsed country narrative: build one with :func:`parse_report` or ``load_report()``."""
 
     country: str
     tier: str
@@ -150,7 +154,9 @@ class Report:
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}: {len(s.paragraphs)}" for name, s in self.sections.items())
-        return f"<Report {self.country} ({self.tier}), {self.year}; paragraphs by section: {counts}>"
+        return (
+            f"<Report {self.country} ({self.tier}), {self.year}; paragraphs by section: {counts}>"
+        )
 
     @property
     def paragraphs(self) -> list[tuple[str, int, str]]:
@@ -299,7 +305,9 @@ def parse_report(text: str, year: int = 2012) -> Report:
     is missing when the text does not fit.
     """
     if isinstance(text, (bytes, bytearray)):
-        raise ReportFormatError("expected text but got bytes: decode it first, e.g. data.decode('utf-8')")
+        raise ReportFormatError(
+            "expected text but got bytes: decode it first, e.g. data.decode('utf-8')"
+        )
     if not isinstance(text, str):
         raise ReportFormatError(f"expected the narrative as a string but got {type(text).__name__}")
     if len(text) > MAX_CHARACTERS:
@@ -309,15 +317,22 @@ def parse_report(text: str, year: int = 2012) -> Report:
         )
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ReportFormatError("the text is empty: expected a country narrative such as 'MEXICO (Tier 2)' and its paragraphs")
+        raise ReportFormatError(
+            "the text is empty: expected a country narrative such as 'MEXICO (Tier 2)' "
+            "and its paragraphs"
+        )
     if _CONTROL.search(text):
-        raise ReportFormatError("the text contains control or undecodable characters: is it a binary file rather than a narrative?")
+        raise ReportFormatError(
+            "the text contains control or undecodable characters: "
+            "is it a binary file rather than a narrative?"
+        )
 
     blocks = _blocks(text)
     title = _TITLE.match(blocks[0])
     if not title:
         raise ReportFormatError(
-            f"no title heading: the first line should look like 'MEXICO (Tier 2)', but it is {blocks[0][:60]!r}"
+            "no title heading: the first line should look like 'MEXICO (Tier 2)', "
+            f"but it is {blocks[0][:60]!r}"
         )
     heading_country = title.group("country").strip()
     tier = next(t for t in TIERS if one_line(title.group("tier")).lower() == t.lower())
@@ -342,21 +357,31 @@ def parse_report(text: str, year: int = 2012) -> Report:
 
     recommendations_at = find(
         lambda b: re.match(r"Recommendations for [^:]{2,80}:", b) is not None,
-        "no recommendations paragraph: expected a paragraph that begins 'Recommendations for COUNTRY:'",
+        "no recommendations paragraph: "
+        "expected a paragraph that begins 'Recommendations for COUNTRY:'",
     )
-    country = re.match(r"Recommendations for ([^:]{2,80}):", blocks[recommendations_at]).group(1).strip()
+    named = re.match(r"Recommendations for ([^:]{2,80}):", blocks[recommendations_at])
+    assert named is not None  # find() chose this paragraph because it matches
+    country = named.group(1).strip()
     if country.lower() != heading_country.lower():
         raise ReportFormatError(
-            f"the heading names {heading_country!r} but the recommendations name {country!r}: they must be the same country"
+            f"the heading names {heading_country!r} but the recommendations name {country!r}: "
+            "they must be the same country"
         )
     assessment_at = find(
         lambda b: b.startswith(f"The Government of {country}"),
         f"no assessment paragraph: expected a paragraph that begins 'The Government of {country}'",
     )
     if assessment_at == 1:
-        raise ReportFormatError("no country profile: expected at least one paragraph between the title and 'The Government of ...'")
+        raise ReportFormatError(
+            "no country profile: expected at least one paragraph between the title and "
+            "'The Government of ...'"
+        )
     if assessment_at > recommendations_at:
-        raise ReportFormatError("the 'Recommendations for ...' paragraph comes before the 'The Government of ...' paragraph")
+        raise ReportFormatError(
+            "the 'Recommendations for ...' paragraph comes before "
+            "the 'The Government of ...' paragraph"
+        )
 
     heading_at = {}
     previous = recommendations_at
@@ -367,7 +392,10 @@ def parse_report(text: str, year: int = 2012) -> Report:
             "Prosecution, Protection and Prevention, in that order, each on a line of its own",
         )
         if position < previous:
-            raise ReportFormatError(f"the '{heading}' heading is out of order: expected Prosecution, Protection, Prevention")
+            raise ReportFormatError(
+                f"the '{heading}' heading is out of order: "
+                "expected Prosecution, Protection, Prevention"
+            )
         heading_at[heading] = previous = position
 
     ends = [heading_at["Protection"], heading_at["Prevention"], len(blocks)]
@@ -376,7 +404,7 @@ def parse_report(text: str, year: int = 2012) -> Report:
         "assessment": blocks[assessment_at:recommendations_at],
         "recommendations": blocks[recommendations_at:heading_at["Prosecution"]],
     }
-    for heading, end in zip(_HEADINGS, ends):
+    for heading, end in zip(_HEADINGS, ends, strict=True):
         parts[heading.lower()] = blocks[heading_at[heading] + 1:end]
     for name, paragraphs in parts.items():
         if not paragraphs:
@@ -387,7 +415,9 @@ def parse_report(text: str, year: int = 2012) -> Report:
     }
     recommendations = _split_recommendations(parts["recommendations"][0], country)
     if not recommendations:
-        raise ReportFormatError(f"'Recommendations for {country}:' is followed by no recommendations")
+        raise ReportFormatError(
+            f"'Recommendations for {country}:' is followed by no recommendations"
+        )
     return Report(
         country=country,
         tier=tier,

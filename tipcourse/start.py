@@ -52,7 +52,10 @@ class SyncReport:
 
     def lines(self) -> list[str]:
         """One line per notebook that needs the learner's attention, and a summary."""
-        said = [message("start.new_beside", name=name, new=_new_name(name)) for name in self.kept_with_new_beside]
+        said = [
+            message("start.new_beside", name=name, new=_new_name(name))
+            for name in self.kept_with_new_beside
+        ]
         said.append(message(
             "start.summary", copied=len(self.copied), updated=len(self.updated),
             unchanged=len(self.unchanged), kept=len(self.kept_with_new_beside),
@@ -111,7 +114,7 @@ def jupyter_command(workspace: Path, port: int | None = None, browser: bool = Tr
     if not browser:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # containers and CI run as root; a learner's machine does not
+        command.append("--allow-root")  # containers and CI run as root; a learner does not
     return command
 
 

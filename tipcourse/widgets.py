@@ -62,7 +62,7 @@ _STYLE = (
 )
 
 
-def _style(widget_class: type, **values: str) -> widgets.Widget:
+def _style(widget_class: type[widgets.Widget], **values: str) -> widgets.Widget:
     """A style model for ``widget_class``; ipywidgets does not export every style class."""
     return widget_class.class_traits()["style"].klass(**values)
 
@@ -323,7 +323,8 @@ class QuestionView:
         heading = widgets.Label(
             value=message("widget.label.order"), style=look.label, layout=look.plain
         )
-        moves = [button for pair in zip(self.up_buttons, self.down_buttons) for button in pair]
+        pairs = zip(self.up_buttons, self.down_buttons, strict=True)
+        moves = [button for pair in pairs for button in pair]
         return moves, widgets.VBox([heading, *lines], layout=look.plain)
 
     def _move(self, position: int, steps: int, _button: widgets.Button) -> None:

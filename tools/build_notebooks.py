@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("numbers", nargs="*", help="notebook numbers to build, e.g. 04 (default: all)")
+    parser.add_argument("numbers", nargs="*",
+                        help="notebook numbers to build, e.g. 04 (default: all)")
     parser.add_argument("--solutions", metavar="DIR", type=Path,
                         help="write the versions with solutions into DIR, without running them")
     args = parser.parse_args(argv)

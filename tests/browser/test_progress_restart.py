@@ -12,8 +12,8 @@ from jupyter_browser import (
 )
 
 import tipcourse
-from tipcourse.messages import message
 from tipcourse.dashboard import course_totals
+from tipcourse.messages import message
 from tipcourse.report import SECTION_NAMES
 
 NAME = "browser-progress-restart.ipynb"

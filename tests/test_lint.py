@@ -1,0 +1,32 @@
+"""Lint and types: ruff over the whole repository and mypy over tipcourse/, both clean."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_tool(module: str, *arguments: str) -> subprocess.CompletedProcess:
+    """Run ``python -m module`` from the repository root with its settings in pyproject.toml."""
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{module} is not installed: install the test extras, "
+                    f"pip install -e '.[test]' (python3 run.py test does it)", pytrace=False)
+    return subprocess.run([sys.executable, "-m", module, *arguments], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_ruff_finds_nothing():
+    """`ruff check` passes over tipcourse, tests, tools, benchmarks, run.py and conftest.py."""
+    result = run_tool("ruff", "check", "--no-fix", str(ROOT))
+    assert result.returncode == 0, f"ruff check found problems:\n{result.stdout}{result.stderr}"
+
+
+def test_mypy_finds_nothing():
+    """mypy type-checks tipcourse/ without an error."""
+    config = str(ROOT / "pyproject.toml")
+    result = run_tool("mypy", "--config-file", config, str(ROOT / "tipcourse"))
+    assert result.returncode == 0, f"mypy found problems:\n{result.stdout}{result.stderr}"
