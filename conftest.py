@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(config, items):
         path = item.path.as_posix()
         if "/tests/browser/" in path:
             item.add_marker(pytest.mark.browser)
-        if path.endswith(".ipynb") or "reference_solutions" in item.name:
+        if path.endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)  # every notebook run in a kernel
         uses = getattr(item, "fixturenames", ())
         if path.endswith("/tests/test_binder.py") and "binder" in uses or "nbgrader" in uses:
