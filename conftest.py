@@ -44,10 +44,35 @@ def pytest_collection_modifyitems(config, items):
         path = item.path.as_posix()
         if "/tests/browser/" in path:
             item.add_marker(pytest.mark.browser)
-        if path.endswith(".ipynb") or "reference_solutions" in item.name:
+        if path.endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)  # every notebook run in a kernel
         uses = getattr(item, "fixturenames", ())
         if path.endswith("/tests/test_binder.py") and "binder" in uses or "nbgrader" in uses:
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.network)  # pip installs into a fresh environment
 
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say loudly, at the end of the run, that the browser tests did not run and why.
+
+    The reason is read from the test reports, so this works with pytest-xdist too, where the
+    tests run in worker processes (tests/browser/conftest.py skips them, or fails them under
+    CI=true, with a message that starts with BROWSER TESTS NOT RUN).
+    """
+    reasons = []
+    for kind in ("skipped", "failed", "error"):
+        for report in terminalreporter.stats.get(kind, []):
+            text = str(getattr(report, "longrepr", "") or "")
+            if "BROWSER TESTS NOT RUN" in text:
+                reason = text[text.index("BROWSER TESTS NOT RUN"):].split("\n")[0].rstrip("')")
+                if reason not in reasons:
+                    reasons.append(reason)
+    if not reasons:
+        return
+    ci = os.environ.get("CI", "").strip().lower() == "true"
+    terminalreporter.write_sep("!", "browser tests", red=True, bold=True)
+    for reason in reasons:
+        terminalreporter.write_line(reason, red=True, bold=True)
+    terminalreporter.write_line(
+        "CI=true: counted as failures." if ci else "Under CI=true this is a failure.", red=True)

@@ -146,11 +146,28 @@ def ensure_chromium(chromium: str = CHROMIUM, apt_get: str | None = None) -> boo
     return True
 
 
+def parallel(python: Path, arguments: list[str]) -> list[str]:
+    """pytest-xdist's options: a worker per core, each test module (and each notebook, whose
+    cells nbval runs as one module) on one worker; none when the user chose (``-n``,
+    ``--numprocesses``, ``-p no:xdist``) or xdist is missing."""
+    chosen = any(
+        argument in ("-n", "--numprocesses", "no:xdist", "-pno:xdist", "--dist")
+        or argument.startswith(("-n", "--numprocesses=", "--dist="))
+        for argument in arguments
+    )
+    if chosen:
+        return []
+    found = subprocess.call([str(python), "-c", "import xdist"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return ["-n", "auto", "--dist", "loadscope"] if found == 0 else []
+
+
 def test(arguments: list[str]) -> int:
-    """Run every test; finding no tests counts as a failure."""
+    """Run every test, in parallel with pytest-xdist; finding no tests counts as a failure."""
     python = ensure_environment("test")
     ensure_chromium()
-    status = subprocess.call([str(python), "-m", "pytest", *arguments], cwd=ROOT)
+    command = [str(python), "-m", "pytest", *parallel(python, arguments), *arguments]
+    status = subprocess.call(command, cwd=ROOT)
     if status == 5:
         print("pytest collected no tests: that is a failure, not a pass.", file=sys.stderr)
         return 1

@@ -4,7 +4,8 @@ With a binder/ folder, repo2docker ignores the repository root's configuration: 
 ``pip install -r binder/requirements.txt`` from the repository root (the ``.`` line there installs
 tipcourse itself), then ``binder/postBuild``. The fixture below does the same, once per test
 session, in a new virtual environment with nothing but pip in it; the tests then check that every
-notebook runs in that environment with its own Jupyter, that the kernel imports the installed
+notebook, with its reference solutions filled in, runs in that environment with its own Jupyter
+and passes every exercise check (the only run of the solution versions), that the kernel imports the installed
 tipcourse and not this checkout, that JupyterLab has the widgets extension and the settings
 override that postBuild writes, and that the pins in binder/requirements.txt are the versions
 this test run uses, so Binder runs what was tested.
@@ -19,11 +20,13 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -35,12 +38,26 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from tipcourse.authoring import build, read_sources
+from tipcourse.messages import message
+
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
 REQUIREMENTS = BINDER / "requirements.txt"
 POSTBUILD = BINDER / "postBuild"
 RUNTIME = BINDER / "runtime.txt"
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SOURCES = read_sources(ROOT / "course")
+
+
+def role(cell) -> str | None:
+    return cell.metadata.get("tipcourse", {}).get("role")
+
+
+def outputs_text(cell) -> str:
+    return "\n".join(output.get("data", {}).get("text/plain", "") or output.get("text", "")
+                     for output in cell.get("outputs", []))
+
+
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 NOTIFICATION_SETTINGS = "@jupyterlab/apputils-extension:notification"
 
@@ -418,19 +435,31 @@ print(notebook.cells[0].outputs[0]["text"])
     assert Path(found["file"]).resolve().is_relative_to(binder.venv.resolve()), f"the kernel imported {found['file']}"
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
-def test_notebook_runs_in_the_binder_environment(binder, notebook, tmp_path):
-    """Every course notebook executes from top to bottom with the Binder environment's Jupyter."""
-    env = dict(binder.env, TIPCOURSE_HOME=str(tmp_path / "tipcourse-home"))
+@pytest.mark.parametrize("source", SOURCES, ids=[source.notebook_name.removesuffix(".ipynb") for source in SOURCES])
+def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(binder, source, tmp_path):
+    """Every course notebook, its reference solutions filled in, runs from top to bottom with the
+    Binder environment's Jupyter, and every exercise check in it passes.
+
+    This is the one run of the solution versions (built as tools/build_notebooks.py builds the
+    course, with ``solutions=True``): the plain notebooks run in nbval and in the browser tests,
+    and the solution versions hold every cell of the plain ones plus the answers.
+    """
+    notebook = build(source, SOURCES, solutions=True)
+    answers = [cell for cell in notebook.cells if cell.cell_type == "code" and role(cell) == "answer"]
+    assert answers, f"{source.notebook_name} has no exercise to fill in"
+    folder, home = tmp_path / "solutions", tmp_path / "tipcourse-home"
+    folder.mkdir()
+    nbformat.write(notebook, folder / source.notebook_name)
+    env = dict(binder.env, TIPCOURSE_HOME=str(home))
     out = tmp_path / "executed"
     result = run(
         [binder.bin / "jupyter", "nbconvert", "--to", "notebook", "--execute",
          f"--ExecutePreprocessor.timeout={NOTEBOOK_TIMEOUT}", "--output-dir", out,
-         notebook.relative_to(ROOT)],
-        cwd=ROOT, env=env, timeout=NOTEBOOK_TIMEOUT + 120,
+         folder / source.notebook_name],
+        cwd=folder, env=env, timeout=NOTEBOOK_TIMEOUT + 120,
     )
-    check(result, f"executing {notebook.name}")
-    executed = nbformat.read(out / notebook.name, as_version=4)
+    check(result, f"executing {source.notebook_name} with the reference solutions")
+    executed = nbformat.read(out / source.notebook_name, as_version=4)
     errors = [
         output.get("ename", "") + ": " + output.get("evalue", "")
         for cell in executed.cells
@@ -438,4 +467,17 @@ def test_notebook_runs_in_the_binder_environment(binder, notebook, tmp_path):
         for output in cell.get("outputs", [])
         if output.get("output_type") == "error"
     ]
-    assert not errors, f"{notebook.name}: {errors}"
+    assert not errors, f"{source.notebook_name}: {errors}"
+
+    # Every exercise check passed: recorded as correct, and said so under the cell.
+    rows = []
+    if (home / "attempts.db").exists():
+        with closing(sqlite3.connect(home / "attempts.db")) as db:
+            rows = db.execute("SELECT item_id, correct FROM attempts").fetchall()
+    passed = {item for item, correct in rows if correct}
+    assert passed == {cell.metadata["tipcourse"]["exercise"] for cell in answers}
+    label = message("outcome.label.correct")
+    ran = [cell for cell in executed.cells if cell.cell_type == "code" and role(cell) == "answer"]
+    assert len(ran) == len(answers)
+    assert all(label in outputs_text(cell) for cell in ran), [
+        cell.source for cell in ran if label not in outputs_text(cell)]

@@ -168,8 +168,8 @@ def build_batch(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def grader_temp_folders() -> set[str]:
-    return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("tipcourse-grade-")}
+def grader_temp_folders(parent: Path) -> set[str]:
+    return {name for name in os.listdir(parent) if name.startswith("tipcourse-grade-")}
 
 
 def child_processes() -> list[int]:
@@ -189,7 +189,20 @@ def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     paths = build_batch(folder)
     before = {path.name: path.read_bytes() for path in folder.iterdir()}
-    temp_before = grader_temp_folders()
+    # The grader's temporary folders go to a private parent, so that other test processes
+    # (pytest-xdist workers) grading at the same time cannot make or hide leftovers here.
+    temp = tmp_path_factory.mktemp("grader-temp")
+    made: list[str] = []
+    mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args, **kwargs):
+        folder = mkdtemp(*args, **kwargs)
+        made.append(folder)
+        return folder
+
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir, os.environ["TMPDIR"] = str(temp), str(temp)
+    tempfile.mkdtemp = recording_mkdtemp
     os.environ["GRADER_SECRET"] = SECRET  # the grader's environment must not reach a kernel
     progress = io.StringIO()
     try:
@@ -197,12 +210,20 @@ def batch(tmp_path_factory):
                                 progress=lambda done, total: cli.progress_bar(done, total, progress))
     finally:
         del os.environ["GRADER_SECRET"]
+        tempfile.mkdtemp = mkdtemp
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
     out = tmp_path_factory.mktemp("out")
     gradebook.write_gradebook(results, out / "gradebook.csv")
     gradebook.write_feedback(results, out / "feedback")
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
     return {
-        "paths": paths, "folder": folder, "before": before, "temp_before": temp_before,
+        "paths": paths, "folder": folder, "before": before, "temp": temp,
+        "grader_folders": [Path(folder) for folder in made
+                           if Path(folder).name.startswith("tipcourse-grade-")],
         "rows": {Path(row["submission"]).stem: row for row in rows}, "out": out,
         "results": {Path(result.submission).stem: result for result in results},
         "progress": progress.getvalue(),
@@ -261,7 +282,12 @@ def test_the_kernel_finds_no_key_no_grader_environment_and_writes_only_in_its_fo
     assert search["learner"] == "clean:" and search["prosecution.q01"] == "1"
     after = {path.name: path.read_bytes() for path in batch["folder"].iterdir()}
     assert after == batch["before"]
-    assert grader_temp_folders() <= batch["temp_before"]
+    # The grader made its temporary folders (one per notebook it ran) in the one it was given,
+    # and removed every one of them.
+    folders = batch["grader_folders"]
+    assert folders and all(folder.parent == batch["temp"] for folder in folders)
+    assert not [folder for folder in folders if folder.exists()]
+    assert grader_temp_folders(batch["temp"]) == set()
 
 
 def test_an_endless_loop_times_out_and_keeps_earlier_answers(batch):
