@@ -17,8 +17,8 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse.assign import ITEM_ID
 from tipcourse.authoring import BEGIN, END, SourceError, build, read_sources, workload
+from tipcourse.banks import ITEM_ID
 from tipcourse.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent

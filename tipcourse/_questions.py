@@ -34,14 +34,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import outcome as outcomes
-from ._text import one_line
+from ._text import one_line, typed_letter, typed_letters
 from .banks import Bank, BankError, BankFile
 from .compare import (
     InputError,
@@ -78,7 +77,6 @@ CHOICE_TYPES = ("single", "multiple", "order")
 MAX_ANSWER_LENGTH = 1_000
 _TRUE = {"true", "t", "yes", "verdadero", "v", "si", "sí"}
 _FALSE = {"false", "f", "no", "falso"}
-_KEY_SEPARATORS = re.compile(r"[\s,;]+")
 #: What a question shows as in a notebook; :mod:`tipcourse.display` sets it to its ``show``.
 display_hook: Callable[[Any], Any] | None = None
 
@@ -194,7 +192,7 @@ class Question:
         """One option key from what the learner gave, or InputError."""
         if isinstance(value, str):
             check_length(value)
-            key = value.strip().strip("()[].").strip().lower()
+            key = typed_letter(value)
             if key in self._keys():
                 return key
             raise InputError(
@@ -213,7 +211,7 @@ class Question:
         """Keys from a list, tuple or set of keys, or from text such as "a, c"."""
         if isinstance(answer, str):
             check_length(answer)
-            items: list[Any] = [part for part in _KEY_SEPARATORS.split(answer.strip()) if part]
+            items: list[Any] = typed_letters(answer)
         elif kind_of(answer) in ("list", "tuple", "set", "array"):
             if self.type == "order" and kind_of(answer) == "set":
                 raise InputError("question.order_needs_list")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["number_from_words", "one_line"]
+__all__ = ["number_from_words", "one_line", "typed_letter", "typed_letters"]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -15,6 +15,7 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }
+_LETTER_SEPARATORS = re.compile(r"[\s,;]+")
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
@@ -24,6 +25,16 @@ def one_line(text: object, width: int | None = None) -> str:
     if width is None or len(line) <= width:
         return line
     return line[: width - 1] + "…"
+
+
+def typed_letter(text: str) -> str:
+    """An option letter as a learner may type it: " (B) " and "b." are "b"."""
+    return text.strip().strip("()[].").strip().lower()
+
+
+def typed_letters(text: str) -> list[str]:
+    """The option letters of a text such as "a, c" or "b c a", as typed."""
+    return [part for part in _LETTER_SEPARATORS.split(text.strip()) if part]
 
 
 def number_from_words(words: str) -> float:

@@ -31,10 +31,10 @@ from typing import Any
 
 from ._exercises import exercise
 from ._packaged import packaged_folder
-from ._questions import question
+from ._questions import CHOICE_TYPES, question
 from ._text import one_line
 from .authoring import BEGIN, END, SourceError, build, nbgrader_metadata, read_sources
-from .banks import item_kind
+from .banks import ITEM_ID, item_kind
 from .compare import kind_of
 from .messages import message
 
@@ -48,9 +48,6 @@ __all__ = [
     "plan",
 ]
 
-ITEM_ID = re.compile(
-    r"""["']((?:overview|assessment|recommendations|prosecution|protection|prevention)\.[qe]\d\d)["']"""
-)
 EXPECTED = re.compile(r"""tipcourse\.exercise\(["']([a-z]+\.e\d\d)["']\)\.expected\(\)""")
 MANIFEST = "assignment.json"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -108,7 +105,7 @@ class Plan:
                 item, kind = find_item(item_id), item_kind(item_id)
                 variable = item.answer_name if kind == "exercise" else answer_variable(item_id)
                 entry = {"id": item_id, "kind": kind, "points": item.points, "variable": variable}
-                if kind == "question" and item.type in ("single", "multiple", "order"):
+                if kind == "question" and item.type in CHOICE_TYPES:
                     # The options as the handout letters them, so grading after a course update
                     # that reorders them still reads each letter as the learner meant it.
                     entry["options"] = [option.text for option in item.options]

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._exercises import exercise as find_exercise
 from ._questions import questions
+from .banks import ITEM_ID, item_kind
 from .datasets import load_report
 
 if TYPE_CHECKING:
@@ -79,7 +80,6 @@ REQUIRED = ("title", "learn", "need", "key_points")
 WORDS_PER_MINUTE = 120
 MINUTES_PER = {"code cell": 1, "exercise": 8, "question": 2, "reflection": 5}
 _READING = re.compile(r"tipcourse\.reading\(([^()]*)\)")
-_QUESTION = re.compile(r"""["']([a-z]+\.q\d\d)["']""")
 _QUIZ = re.compile(r"""tipcourse\.quiz\(\s*["']([a-z]+)["']\s*\)""")
 
 
@@ -188,7 +188,8 @@ def workload(source: Source) -> Workload:
     code = [cell.source for cell in cells if cell.cell_type == "code"
             and cell.metadata.get("tipcourse", {}).get("role") != "help"]
     words += sum(_quoted_words(text) for text in code)
-    asked = {found for text in code for found in _QUESTION.findall(text)}
+    asked = {found for text in code for found in ITEM_ID.findall(text)
+             if item_kind(found) == "question"}
     asked |= {q.id for text in code for section in _QUIZ.findall(text) for q in questions(section)}
     exercises = sum(cell.metadata.get("tipcourse", {}).get("role") == "answer" for cell in cells)
     return Workload(words=words, code_cells=len(code) - exercises, exercises=exercises,

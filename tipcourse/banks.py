@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -321,6 +322,10 @@ def find(bank: Mapping[str, Item], item_id: object, error: type[KeyError], key: 
     suggestion = message("question.did_you_mean", id=close[0]) if close else ""
     shown = repr(item_id) if len(repr(item_id)) <= 60 else repr(item_id)[:59] + "…"
     raise error(message(key, id=shown, suggestion=suggestion))
+
+
+#: A question or exercise id written in quotes in code, such as ``"prosecution.q03"``.
+ITEM_ID = re.compile(rf"""["']((?:{'|'.join(SECTION_NAMES)})\.[qe]\d\d)["']""")
 
 
 def item_kind(item_id: object) -> str:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -42,7 +41,7 @@ from . import outcome
 from ._exercises import exercises
 from ._questions import questions
 from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
-from ._text import one_line
+from ._text import one_line, typed_letter, typed_letters
 from .assign import answer_variable, find_item
 from .banks import item_kind
 from .messages import message
@@ -254,19 +253,17 @@ def as_lettered_now(question: Any, shown: list[str], value: Any) -> Any:
         return value
 
     def letter(given: Any) -> Any:
-        if isinstance(given, str) and len(given.strip().strip("()[].").strip()) == 1:
-            position = ord(given.strip().strip("()[].").strip().lower()) - ord("a")
+        if isinstance(given, str) and len(typed_letter(given)) == 1:
+            position = ord(typed_letter(given)) - ord("a")
             if 0 <= position < len(shown) and shown[position] in now:
                 return now[shown[position]]
         return given
 
     if isinstance(value, str) and question.type != "single":
-        value = [part for part in re.split(r"[\s,;]+", value.strip()) if part]
+        value = typed_letters(value)
     if isinstance(value, (list, tuple, set)):
         return type(value)(letter(given) for given in value)
     return letter(value)
-
-
 
 
 # -- many submissions ---------------------------------------------------------------------------
