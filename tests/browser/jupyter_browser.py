@@ -33,6 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+_SHOW = re.compile(r"""tipcourse\.show\(\s*["']([\w.]+)["']""")
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -123,6 +124,13 @@ def write_notebook(path: Path, cells: Sequence[str | tuple[str, str]]) -> Path:
     }
     path.write_text(json.dumps(notebook, indent=1), "utf-8")
     return path
+
+
+def questions_shown(name: str) -> list[str]:
+    """The ids of the questions that course notebook ``name`` shows, in order."""
+    cells = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    return [found for source in sources for found in _SHOW.findall(source)]
 
 
 def code_cells_to_run(path: Path) -> list[bool]:

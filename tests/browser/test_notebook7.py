@@ -1,22 +1,39 @@
-"""The core path in Jupyter Notebook 7: open a course notebook, run it, answer, see feedback."""
+"""The core path in Jupyter Notebook 7: open a notebook, run it, answer, see feedback.
+
+The notebook shows the first question of the start-here notebook, as that notebook does;
+the course notebooks themselves are executed once per test run, by nbval.
+"""
 
 from __future__ import annotations
 
 import re
 
-from jupyter_browser import QuestionWidget, clean, right_answer, wrong_answer
+from jupyter_browser import (
+    QuestionWidget,
+    clean,
+    questions_shown,
+    right_answer,
+    write_notebook,
+    wrong_answer,
+)
 
 import tipcourse
 from tipcourse.messages import message
 from tipcourse.outcome import label
 
 START = "00-start-here.ipynb"
+NAME = "browser-notebook7.ipynb"
 
 
 def test_core_path_in_notebook_7(notebook7_server, open_notebook):
-    """/notebooks/00-start-here.ipynb opens in Notebook 7, Run All Cells finishes without an
-    error, and its first question answers a wrong and then a right answer in words."""
-    notebook = open_notebook(notebook7_server, START)
+    """A notebook opens in Notebook 7 at /notebooks/, Run All Cells finishes without an
+    error, and the start-here notebook's first question answers a wrong and then a right
+    answer in words."""
+    write_notebook(
+        notebook7_server.workspace / NAME,
+        ["import tipcourse", f'tipcourse.show("{questions_shown(START)[0]}")'],
+    )
+    notebook = open_notebook(notebook7_server, NAME)
     page = notebook.page
     assert "/notebooks/" in page.url
     # Notebook 7's single-document page, not JupyterLab's shell.
