@@ -25,6 +25,7 @@ LAYER = {
     "session": "engine",
     "_questions": "engine",
     "_exercises": "engine",
+    "_forms": "engine",
     "kernel": "views",
     "_wording": "views",
     "display": "views",

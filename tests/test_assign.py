@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse.assign import AssignError, answer_variable, assign, items_in, plan
+from tipcourse.assign import AssignError, answer_variable, assign, form_call, items_in, plan
 from tipcourse.authoring import BEGIN, END, build, read_sources
 from tipcourse.cli import main
 
@@ -67,11 +67,12 @@ def test_the_student_notebook_holds_nothing_of_the_key(prosecution):
         meta = cell.metadata["tipcourse"]
         if "exercise" in meta:
             item = tipcourse.exercise(meta["exercise"])
-            assert cell.source == f"{item.starter}\n\n{item.answer_code()}"
+            assert cell.source == f"{item.starter}\n\n{form_call(item.answer_name, item)}"
             assert str(item.solution()) not in text
         else:
             question = tipcourse.question(meta["question"])
-            assert cell.source.endswith(f"{answer_variable(question.id)} = ...")
+            variable = answer_variable(question.id)
+            assert f"\n{variable} = ...\ntipcourse.check_form({variable}, " in cell.source
             value = list(question.answer) if isinstance(question.answer, tuple) else question.answer
             assert f"{answer_variable(question.id)} = {value!r}" not in text
         assert cell.metadata["nbgrader"]["solution"] is True
@@ -184,17 +185,100 @@ def test_nbgrader_generate_assignment_accepts_the_key_notebook(prosecution, nbgr
     assert BEGIN not in released and "prosecution_q01 = 18" not in released
 
 
-def test_no_handout_can_look_up_a_graded_answer(tmp_path):
-    """In every notebook's handout, no code reads a graded exercise's expected value or solution.
-
-    A later cell that needs an exercise's result uses the learner's own variable instead.
-    """
-    out = tmp_path / "all"
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    """Every item of every notebook assigned, sealed and for self-check."""
     numbers = [source.number for source in read_sources(COURSE)]
-    assign(out, notebooks=numbers)
-    for path in sorted((out / "student").glob("*.ipynb")):
+    sealed, open_ = tmp_path_factory.mktemp("sealed"), tmp_path_factory.mktemp("self-check")
+    assign(sealed, notebooks=numbers)
+    assign(open_, notebooks=numbers, self_check=True)
+    return sealed, open_
+
+
+def graded_ids(out: Path) -> list[str]:
+    manifest = json.loads((out / "assignment.json").read_text("utf-8"))
+    return [item["id"] for entry in manifest["notebooks"] for item in entry["items"]]
+
+
+def test_no_handout_can_check_or_look_up_a_graded_item(everything):
+    """In every sealed handout, no code cell names a graded item: no Check widget, check(),
+    evaluate(), hint, evidence, solution or expected value. A later cell that needs an
+    exercise's result uses the learner's own variable; a chart that waited for a passing check
+    waits for a well-formed answer."""
+    sealed, _ = everything
+    graded = graded_ids(sealed)
+    assert len(graded) == len(tipcourse.questions()) + len(tipcourse.exercises())
+    for path in sorted((sealed / "student").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
+        assert notebook.cells[1].id == "tipcourse-sealed-note"
         for cell in notebook.cells:
             if cell.cell_type == "code":
-                assert ".expected()" not in cell.source, (path.name, cell.source)
-                assert ".solution()" not in cell.source, (path.name, cell.source)
+                named = [item for item in graded if item in cell.source]
+                assert not named, (path.name, named, cell.source)
+                for call in (".check(", ".evaluate(", ".hint(", ".solution(", ".expected(",
+                             ".evidence", "tipcourse.show(", "tipcourse.question("):
+                    assert call not in cell.source, (path.name, cell.source)
+
+
+def test_a_sealed_question_is_shown_as_text_with_its_options(everything):
+    """Each graded question appears as static Markdown (header, prompt, every option lettered)
+    right before its answer cell."""
+    sealed, _ = everything
+    for path in sorted((sealed / "student").glob("*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        for index, cell in enumerate(cells):
+            question_id = cell.metadata.get("tipcourse", {}).get("question")
+            if role(cell) != "answer" or not question_id:
+                continue
+            question, text = tipcourse.question(question_id), cells[index - 1]
+            assert text.cell_type == "markdown" and text.source.startswith(f"**{question.id} ·")
+            assert question.prompt.strip() in text.source
+            for option in question.options if question.type != "truefalse" else ():
+                assert f"- **{option.key})** " in text.source
+
+
+def test_the_form_check_of_each_answer_cell_accepts_the_key_and_rejects_a_blank(everything):
+    """The check_form line of every sealed answer cell calls the key's answer well formed (a
+    learner is never told a right answer has the wrong form) and a blank one unanswered."""
+    sealed, _ = everything
+    checked = 0
+    for path in sorted((sealed / "key").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("tipcourse", {})
+            if role(cell) != "answer" or "nbgrader" not in cell.metadata:
+                continue
+            line = cell.source.splitlines()[-1]
+            assert line.startswith("tipcourse.check_form(")
+            if "exercise" in meta:
+                item = tipcourse.exercise(meta["exercise"])
+                right = {item.answer_name: item.expected()}
+            else:
+                item = tipcourse.question(meta["question"])
+                answer = item.answer
+                right = {answer_variable(item.id): list(answer) if isinstance(answer, tuple)
+                         else answer}
+            for namespace, valid in ((right, True), ({name: ... for name in right}, False)):
+                result = eval(line, {"tipcourse": tipcourse, **namespace})
+                assert result.valid is valid, (item.id, line, result)
+            checked += 1
+    assert checked == len(graded_ids(sealed))
+
+
+def test_self_check_keeps_the_check_buttons_of_graded_items(everything):
+    """--self-check: graded questions keep tipcourse.show(...), exercises their check() and hint."""
+    _, open_ = everything
+    text = "".join(path.read_text("utf-8") for path in (open_ / "student").glob("*.ipynb"))
+    assert 'tipcourse.show(\\"prosecution.q01\\")' in text
+    assert "tipcourse.exercise('prosecution.e01').check(total_convictions)" in text
+    assert 'tipcourse.exercise(\\"prosecution.e01\\").hint()' in text
+    assert "check_form" not in text and "tipcourse-sealed-note" not in text
+    assert ".expected()" not in text and ".solution()" not in text
+    manifest = json.loads((open_ / "assignment.json").read_text("utf-8"))
+    assert manifest["sealed"] is False
+    assert json.loads((everything[0] / "assignment.json").read_text("utf-8"))["sealed"] is True
+
+
+def test_the_cli_self_check_flag(tmp_path):
+    """`tipcourse assign --self-check` writes an unsealed assignment."""
+    assert main(["assign", "--notebooks", "04", "--self-check", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "assignment.json").read_text("utf-8"))["sealed"] is False

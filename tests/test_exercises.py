@@ -356,3 +356,19 @@ def test_every_starter_runs_and_leaves_the_exercise_unanswered(exercise):
     namespace = {"tipcourse": tipcourse}
     exec(exercise.starter, namespace)
     assert exercise.evaluate(namespace[exercise.answer_name]).status == "unanswered"
+
+
+def test_a_grading_kernel_loads_every_exercise_sealed(monkeypatch):
+    """With TIPCOURSE_GRADING=1 an exercise has no solution, hints or test arguments: solution()
+    and expected() raise Sealed, and checking answers that it is not available."""
+    from tipcourse._exercises import EXERCISES
+    from tipcourse.banks import Sealed
+
+    monkeypatch.setenv("TIPCOURSE_GRADING", "1")
+    for item in EXERCISES.load().values():
+        assert not (item.solution_code or item.hints or item.calls or item.explanation)
+        for look_up in (item.solution, item.expected):
+            with pytest.raises(Sealed, match="not available while grading"):
+                look_up()
+        right = tipcourse.exercise(item.id).expected()
+        assert "not available while grading" in item.check(right).message

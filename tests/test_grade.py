@@ -137,10 +137,74 @@ subprocess.Popen([sys.executable, "-c", code, "{CHILD}"], start_new_session=True
 """
 
 
+BLANK = dict(q01="...", q06="...", e01="total_convictions = ...", e02="route_case = ...")
+
+# Answers that ask the installed package for the key, in every public way: the key attributes,
+# trying every option and number through check() and evaluate(), the bank loader, the reference
+# solution and the expected value. In the grading kernel the package is sealed.
+LOOKUP_QUESTION = """
+import tipcourse
+from tipcourse._questions import load_bank
+
+def look_up(question_id):
+    found = None
+    for get in (lambda: tipcourse.question(question_id), lambda: load_bank()[question_id]):
+        try:
+            item = get()
+        except Exception:
+            continue
+        for attempt in (lambda: item.answer, lambda: item.accept[0]):
+            try:
+                found = attempt() if attempt() is not None else found
+            except Exception:
+                pass
+        for given in [option.key for option in item.options] + list(range(0, 40)):
+            try:
+                if item.check(given).correct or item.evaluate(given).correct:
+                    found = given
+            except Exception:
+                pass
+    return found
+
+{variable} = look_up("{item}")
+"""
+
+LOOKUP_EXERCISE = """
+import tipcourse
+for way in ("solution", "expected"):
+    try:
+        item = tipcourse.exercise("{item}")
+        if way == "solution":
+            exec(str(item.solution()))
+        else:
+            {variable} = item.expected()
+    except Exception:
+        pass
+try:
+    {variable} = {variable}
+except NameError:
+    {variable} = ...
+"""
+
+
+def lookups():
+    """The small assignment answered only by asking the package for the key."""
+    made = answers(**BLANK)
+    for index, (item, variable, kind) in enumerate(
+            [("prosecution.q01", "prosecution_q01", LOOKUP_QUESTION),
+             ("prosecution.q06", "prosecution_q06", LOOKUP_QUESTION),
+             ("prosecution.e01", "total_convictions", LOOKUP_EXERCISE),
+             ("prosecution.e02", "route_case", LOOKUP_EXERCISE)], 2):
+        made[index].source = kind.format(item=item, variable=variable)
+    return made
+
+
 def build_batch(folder: Path) -> dict[str, Path]:
     cases = {
         "good": notebook(answers()),
         "wrong": notebook(answers(**WRONG)),
+        "blank": notebook(answers(**BLANK)),
+        "lookup": notebook(lookups()),
         "monkeypatch": notebook([*answers(**WRONG)[:2], cell(MONKEYPATCH), *answers(**WRONG)[2:],
                                  cell("tipcourse.question('prosecution.q01').check(12)")]),
         "fake_output": notebook([*answers(**WRONG), cell(FAKE_OUTPUT)]),
@@ -258,6 +322,15 @@ def test_wrong_answers_score_zero_and_feedback_gives_hints_not_answers(batch):
     assert "return \"FEVIMTRA\" if suspects <= 3" not in text and "14" not in text
     good = (batch["out"] / "feedback" / "good.md").read_text("utf-8")
     assert good.count("✓ Correct") == 4 and "Hint" not in good
+
+
+def test_asking_the_package_for_the_key_scores_no_more_than_a_blank(batch):
+    """In the grading kernel, check(), evaluate(), .answer, the bank loader, solution() and
+    expected() give nothing usable: a notebook answered by lookups scores what a blank one does."""
+    blank, lookup = row(batch, "blank"), row(batch, "lookup")
+    assert blank["status"] == "ok" and blank["score"] == "0"
+    assert lookup["status"] == "ok", lookup["detail"]
+    assert float(lookup["score"]) <= float(blank["score"])
 
 
 def test_monkeypatching_tipcourse_and_the_capture_changes_nothing(batch):

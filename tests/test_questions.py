@@ -651,3 +651,23 @@ def test_choosing_the_longest_options_of_a_multiple_choice_question_scores_about
         at_random.append(statistics.mean(
             score(question, picks) for picks in itertools.combinations(letters, count)))
     assert statistics.mean(by_length) <= statistics.mean(at_random) + 0.1
+
+
+def test_a_grading_kernel_loads_every_question_sealed(monkeypatch):
+    """With TIPCOURSE_GRADING=1 (set by the grader's sandbox) a question keeps its prompt and
+    options but no answer, feedback, explanation, hints or evidence, and checks nothing."""
+    from tipcourse._questions import QUESTIONS
+
+    monkeypatch.setenv("TIPCOURSE_GRADING", "1")
+    sealed = QUESTIONS.load()
+    assert sealed.keys() == {item.id: item for item in tipcourse.questions()}.keys()
+    for item in sealed.values():
+        course = tipcourse.question(item.id)
+        assert (item.prompt, [o.text for o in item.options]) == (
+            course.prompt, [o.text for o in course.options])
+        assert item.answer is None and not (item.hints or item.explanation or item.evidence)
+        assert not (item.accept or item.ranges or item.wrong_answers or item.wrong_feedback)
+        assert not any(option.feedback or option.id for option in item.options)
+        answer = list(course.answer) if isinstance(course.answer, tuple) else course.answer
+        result = item.check(answer)
+        assert not result.correct and "not available while grading" in result.message

@@ -13,6 +13,7 @@ from ._facts import (
     sentences_by_jurisdiction,
     victims_identified,
 )
+from ._forms import check_form
 from ._questions import question, questions
 from ._store import attempts, set_learner
 from .dashboard import progress
@@ -34,6 +35,7 @@ __all__ = [
     "__version__",
     "attempts",
     "budget",
+    "check_form",
     "convictions_by_jurisdiction",
     "exercise",
     "exercises",

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import copy
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import outcome as outcomes
 from . import session
-from .banks import Bank, BankError, BankFile, item_error
+from .banks import Bank, BankError, BankFile, Sealed, item_error
 from .compare import InputError, check_length, compare, is_unanswered, kind_of, mismatch, short
 from .messages import message
 from .outcome import Outcome
@@ -96,6 +96,7 @@ class Exercise:
     ordered: bool = True
     ignore_index: bool = False
     calls: tuple[tuple[Any, ...], ...] = ()
+    sealed: bool = False  # in a grading kernel: no solution, and no checking (banks.grading)
 
     @classmethod
     def from_item(cls, item: dict[str, Any], source: Path) -> Exercise:
@@ -153,15 +154,21 @@ class Exercise:
 
     def solution(self) -> Code:
         """The reference solution's code."""
+        if self.sealed:
+            raise Sealed()
         return Code(self.solution_code)
 
     def expected(self) -> Any:
         """The reference answer (a copy), for instructors and tests."""
+        if self.sealed:
+            raise Sealed()
         return copy.deepcopy(self._reference)
 
     @functools.cached_property
     def _reference(self) -> Any:
         """The solution's value, computed once; a failing solution is an ExerciseBankError."""
+        if self.sealed:
+            raise Sealed()
         namespace: dict[str, Any] = {"__name__": "__tipcourse_solution__"}
         try:
             exec(compile(self.solution_code, f"<solution of {self.id}>", "exec"), namespace)
@@ -199,6 +206,8 @@ class Exercise:
 
     def evaluate(self, value: Any) -> Outcome:
         """Check ``value`` without recording anything. Never raises on what a learner passes."""
+        if self.sealed:
+            return outcomes.invalid(str(Sealed()))
         if is_unanswered(value):
             return outcomes.unanswered(message("exercise.unanswered", name=self.answer_name))
         try:
@@ -286,7 +295,14 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Exercise:
     return Exercise.from_item(item, bank_file.path)
 
 
-EXERCISES = Bank("exercise", "exercises", _build, ExerciseBankError, UnknownExerciseError)
+def _sealed(item: Exercise) -> Exercise:
+    """The exercise as a grading kernel has it: no solution, hints or test arguments."""
+    return replace(item, hints=(), explanation="", evidence=(), solution_code="", calls=(),
+                   sealed=True)
+
+
+EXERCISES = Bank("exercise", "exercises", _build, ExerciseBankError, UnknownExerciseError,
+                 _sealed)
 
 
 def load_exercises(folder: str | Path | None = None) -> dict[str, Exercise]:

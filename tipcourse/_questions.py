@@ -1,30 +1,21 @@
 """Questions about the report, checked in Python: the bank is data, this module is the engine.
 
 The bank lives in ``data/questions/<section>.yaml``, one file per section, validated against
-``data/questions/schema.json``. Types and their answers:
+``data/questions/schema.json``. Options are shown in the order the bank lists them, to every
+learner, labeled a, b, c, ... by position: the label a learner sees is the key ``check`` accepts.
+The bank's own ``key`` is kept as ``Option.id``. A sealed question (in a grading kernel) has no
+key and checks nothing. Types and their answers:
 
-Options are shown in the order the bank lists them, to every learner, labeled a, b, c, ... by
-position; the label a learner sees is the key ``check`` accepts. The ``key`` written in the bank
-is the option's internal id (kept as ``Option.id``): the loader relabels options by position and
-translates the ``answer``, so learners never need the bank's own keys.
-
-``single``
-    one option letter, e.g. ``"b"`` (letters, not option texts; case and spaces are ignored).
-``multiple``
-    a list or set of keys, e.g. ``["a", "c"]`` (or the text ``"a, c"``). Partial credit:
-    score = max(0, (right picks − wrong picks) / number of right options); correct only when
-    the picks are exactly the key.
-``truefalse``
-    ``True`` or ``False`` (or the text "true"/"false").
-``numeric``
-    a number or text such as ``"1,000"``, ``"92.5%"``, ``" 14 "``. It matches when within the
-    question's ``tolerance`` (absolute) or ``relative_tolerance`` (a share of the answer).
-``text``
-    a few words, compared ignoring case, accents, dashes and spacing ("Yucatán" = "yucatan"),
-    against the answer and its accepted variants.
-``order``
-    a list of every option letter in order (the bank must not list them in the answer's order).
-    Partial credit: the share of neighbouring pairs in the right order; correct only when all are.
+- ``single``: one option letter, e.g. ``"b"`` (case and spaces ignored).
+- ``multiple``: a list or set of letters, e.g. ``["a", "c"]`` or ``"a, c"``. Partial credit:
+  max(0, (right picks − wrong picks) / right options); correct only for exactly the key.
+- ``truefalse``: ``True`` or ``False`` (or the text "true"/"false").
+- ``numeric``: a number or text such as ``"1,000"``, ``"92.5%"``, within the question's
+  ``tolerance`` (absolute) or ``relative_tolerance`` (a share of the answer).
+- ``text``: a few words, compared ignoring case, accents, dashes and spacing ("Yucatán" =
+  "yucatan"), against the answer and its accepted variants.
+- ``order``: a list of every option letter in order (the bank must not list them in the
+  answer's order). Partial credit: the share of neighbouring pairs in the right order.
 
 ``check`` never raises on a learner's input: unusable input gives an ``invalid`` outcome that
 says what was wrong, and a wrong answer's message never contains the expected answer.
@@ -35,13 +26,13 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import outcome as outcomes
 from ._text import one_line, typed_letter, typed_letters
-from .banks import Bank, BankError, BankFile
+from .banks import Bank, BankError, BankFile, Sealed
 from .compare import (
     InputError,
     check_length,
@@ -145,6 +136,7 @@ class Question:
     ranges: tuple[Range, ...] = ()
     accept: tuple[str, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    sealed: bool = False  # in a grading kernel: no key, and no checking (see banks.grading)
 
     # -- presenting -------------------------------------------------------------------------
 
@@ -172,6 +164,8 @@ class Question:
 
     def evaluate(self, answer: Any) -> Outcome:
         """Check ``answer`` without recording anything. Never raises on a learner's input."""
+        if self.sealed:
+            return outcomes.invalid(str(Sealed()))
         if is_unanswered(answer):
             return outcomes.unanswered(message("question.unanswered", how=self._how()))
         try:
@@ -484,7 +478,15 @@ def _by_position(options: tuple[Option, ...], answer: Any) -> tuple[tuple[Option
     return relabeled, [letters[key] for key in answer]
 
 
-QUESTIONS = Bank("question", "questions", _build, QuestionBankError, UnknownQuestionError)
+def _sealed(item: Question) -> Question:
+    """The question as a grading kernel has it: prompt and options, nothing of the key."""
+    options = tuple(Option(option.key, option.text) for option in item.options)
+    return replace(item, answer=None, hints=(), explanation="", evidence=(), options=options,
+                   wrong_feedback="", ranges=(), accept=(), wrong_answers=(), sealed=True)
+
+
+QUESTIONS = Bank("question", "questions", _build, QuestionBankError, UnknownQuestionError,
+                 _sealed)
 
 
 def questions(section: str | None = None) -> list[Question]:

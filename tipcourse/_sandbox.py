@@ -27,6 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from .banks import GRADING
 from .messages import message
 
 __all__ = ["Deadline", "Died", "Kernel", "Missing", "Unreadable", "capture", "decode", "font_cache"]
@@ -237,7 +238,7 @@ def _kernel_env(folder: Path, run_id: str) -> dict[str, str]:
         "JUPYTER_RUNTIME_DIR": os.path.join(home, ".jupyter-runtime"),
         "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONNOUSERSITE": "1",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        MARKER: run_id,
+        MARKER: run_id, GRADING: "1",
     }
 
 

@@ -8,6 +8,14 @@ notebooks. ``assign`` writes, under ``--out``::
     key/NN-topic.ipynb       the instructor's version: solutions between nbgrader's markers
     key/answer-key.md        the same key, readable: answers, solutions, expected values
 
+Graded items are **sealed** (the default): the student notebook shows a graded question as
+static text (prompt and lettered options) with an answer cell, and a graded exercise without its
+Check, hint or solution calls; ``tipcourse.check_form(...)`` in the answer cell says only
+whether the answer has the form the grader reads. A cell that draws a chart once an exercise
+passes its check draws it once the answer is well formed. ``self_check=True``
+(``--self-check``) keeps the course's Check buttons, hints and evidence, for formative work.
+In the grading kernel the package itself is sealed (see :mod:`tipcourse.banks`).
+
 How a learner answers, in the notebook itself and not in the local progress database:
 
 * an exercise, as in the course: the cell sets the exercise's answer variable (``name = ...``);
@@ -33,6 +41,7 @@ from ._exercises import exercise
 from ._packaged import packaged_folder
 from ._questions import CHOICE_TYPES, question
 from ._text import one_line
+from ._wording import header, instruction
 from .authoring import BEGIN, END, SourceError, build, nbgrader_metadata, read_sources
 from .banks import ITEM_ID, item_kind
 from .compare import kind_of
@@ -49,6 +58,10 @@ __all__ = [
 ]
 
 EXPECTED = re.compile(r"""tipcourse\.exercise\(["']([a-z]+\.e\d\d)["']\)\.expected\(\)""")
+GATE = re.compile(
+    r"""tipcourse\.exercise\(["']([a-z]+\.e\d\d)["']\)\.evaluate\((\w+)\)\.correct""")
+SHOW = re.compile(r"""\s*tipcourse\.show\(\s*["'][a-z]+\.q\d\d["']\s*\)\s*$""")
+QUIZ = re.compile(r"""\s*tipcourse\.quiz\(\s*\[[\s"'a-z.\d,]*\]\s*\)\s*$""")
 MANIFEST = "assignment.json"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 LEARNER_VARIABLE = "learner"
@@ -166,7 +179,25 @@ def plan(course: Path, notebooks: list[str] | None = None, items: list[str] | No
 # -- the notebooks ------------------------------------------------------------------------------
 
 
-def _question_cell(question: Any, solutions: bool) -> Any:
+def form_call(variable: str, item: Any) -> str:
+    """The line that checks the form of a graded item's answer (never whether it is right)."""
+    if item_kind(item.id) == "exercise":
+        return f"tipcourse.check_form({variable}, {kind_of(item.expected())!r})"
+    letters = "".join(option.key for option in item.options) if item.type in CHOICE_TYPES else ""
+    extra = f", {letters!r}" if letters else ""
+    return f"tipcourse.check_form({variable}, {item.type!r}{extra})"
+
+
+def question_markdown(question: Any) -> str:
+    """A graded question as static text: header, prompt, instruction and lettered options."""
+    lines = [f"**{header(question)}**", "", question.prompt.strip(), "",
+             f"*{instruction(question)}*", ""]
+    if question.type != "truefalse":
+        lines += [f"- **{option.key})** {one_line(option.text)}" for option in question.options]
+    return "\n".join(lines).rstrip("\n")
+
+
+def _question_cell(question: Any, solutions: bool, sealed: bool = False) -> Any:
     import nbformat
 
     variable = answer_variable(question.id)
@@ -176,6 +207,8 @@ def _question_cell(question: Any, solutions: bool) -> Any:
         source = f"{comment}\n{BEGIN}\n{variable} = {value!r}\n{END}"
     else:
         source = f"{comment}\n{variable} = ..."
+    if sealed:
+        source += "\n" + form_call(variable, question)
     cell = nbformat.v4.new_code_cell(source)
     cell.metadata["tipcourse"] = {"question": question.id, "role": "answer"}
     cell.metadata["nbgrader"] = nbgrader_metadata(question.id, solution=True)
@@ -200,8 +233,34 @@ def _strip_solution(source: str, starter: str) -> str:
     return source[:start] + starter + source[end:]
 
 
-def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solutions: bool) -> Any:
-    """The student (``solutions=False``) or key notebook of one course notebook."""
+def _sealed_source(cell: Any, graded: list[str]) -> str | None:
+    """A code cell's source in a sealed handout: a cell that shows graded questions loses them
+    (None: nothing left), and a check that gates on a graded exercise checks only its form."""
+    def form(found: re.Match) -> str:
+        if found.group(1) not in graded:
+            return found.group(0)
+        return form_call(found.group(2), exercise(found.group(1))) + ".valid"
+
+    source = GATE.sub(form, cell.source)
+    ids = list(dict.fromkeys(ITEM_ID.findall(source)))
+    shown = [item for item in ids if item in graded and item_kind(item) == "question"]
+    if not shown:
+        return source
+    rest = [item for item in ids if item not in shown]
+    if QUIZ.match(source) and rest:
+        return "tipcourse.quiz([\n" + "".join(f"    {item!r},\n" for item in rest) + "])"
+    if SHOW.match(source) or QUIZ.match(source):
+        return None
+    raise AssignError(message("assign.cannot_seal", items=", ".join(shown)))
+
+
+def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solutions: bool,
+                        sealed: bool = True) -> Any:
+    """The student (``solutions=False``) or key notebook of one course notebook.
+
+    ``sealed``: graded items show no Check, hint, evidence or solution, only their text, an
+    answer cell and a check of the answer's form (see the module's docstring).
+    """
     import nbformat
 
     notebook = build(source, sources, solutions=True)
@@ -217,38 +276,58 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
                 del cell.metadata["nbgrader"]
             elif not solutions:
                 cell.source = _strip_solution(cell.source, item.starter)
+            if exercise_id in graded and sealed:
+                cell.source = cell.source.replace(item.answer_code(),
+                                                  form_call(item.answer_name, item))
             cells.append(cell)
             if exercise_id in graded and solutions:
                 test = _test_cell(exercise_id, item.points)
                 test.id = f"{cell.id}-test"
                 cells.append(test)
             continue
+        if cell.cell_type == "code" and exercise_id and exercise_id in graded:
+            if sealed:
+                continue  # no hint and no solution for a graded exercise
+            # The help cell keeps the hint and drops the line that shows the solution.
+            cell.source = "\n".join(line for line in cell.source.splitlines()
+                                    if ".solution()" not in line)
+        shown: list[str] = []
         if cell.cell_type == "code" and not exercise_id:
             # A later cell that needs a graded exercise's result takes the learner's own answer.
             cell.source = EXPECTED.sub(
                 lambda found: exercise(found.group(1)).answer_name
                 if found.group(1) in graded else found.group(0), cell.source)
-        if cell.cell_type == "code" and exercise_id and exercise_id in graded:
-            # The help cell keeps the hint and drops the line that shows the solution.
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if ".solution()" not in line)
-        cells.append(cell)
+            shown = [item for item in dict.fromkeys(ITEM_ID.findall(cell.source))
+                     if item in graded and item_kind(item) == "question"]
+            kept = _sealed_source(cell, graded) if sealed else cell.source
+            if kept is not None:
+                cell.source = kept
+                cells.append(cell)
+        else:
+            cells.append(cell)
         if cell.cell_type == "code" and meta.get("role") == "setup":
             learner = nbformat.v4.new_code_cell(
                 f"# {message('assign.learner_comment')}\n{LEARNER_VARIABLE} = \"\"")
             learner.metadata["tipcourse"] = {"role": "learner"}
             learner.id = f"{cell.id}-learner"
             cells.append(learner)
-        if cell.cell_type == "code" and not exercise_id:
-            for item_id in dict.fromkeys(ITEM_ID.findall(cell.source)):
-                if item_id in graded and item_kind(item_id) == "question":
-                    answer = _question_cell(question(item_id), solutions)
-                    answer.id = f"{cell.id}-{answer_variable(item_id)}"
-                    cells.append(answer)
-                    if solutions:
-                        test = _test_cell(item_id, question(item_id).points)
-                        test.id = f"{answer.id}-test"
-                        cells.append(test)
+        for item_id in shown:
+            graded_question = question(item_id)
+            if sealed:
+                text = nbformat.v4.new_markdown_cell(question_markdown(graded_question))
+                text.id = f"{cell.id}-{answer_variable(item_id)}-text"
+                cells.append(text)
+            answer = _question_cell(graded_question, solutions, sealed)
+            answer.id = f"{cell.id}-{answer_variable(item_id)}"
+            cells.append(answer)
+            if solutions:
+                test = _test_cell(item_id, graded_question.points)
+                test.id = f"{answer.id}-test"
+                cells.append(test)
+    if sealed:
+        note = nbformat.v4.new_markdown_cell(message("assign.sealed_note"))
+        note.id = "tipcourse-sealed-note"
+        cells.insert(1, note)
     notebook.cells = cells
     notebook.metadata["tipcourse"] = {"assignment": {"notebook": source.notebook_name,
                                                      "items": list(graded)}}
@@ -328,17 +407,26 @@ def _write(path: Path, text: str) -> Path:
 
 
 def assign(out: Path, notebooks: list[str] | None = None, items: list[str] | None = None,
-           course: Path | None = None) -> list[Path]:
-    """Write the assignment (see the module's docstring) into ``out``; returns the files written."""
+           course: Path | None = None, self_check: bool = False) -> list[Path]:
+    """Write the assignment (see the module's docstring) into ``out``; returns the files written.
+
+    Graded items are sealed unless ``self_check``: then they keep their Check buttons, hints
+    and evidence, for formative work.
+    """
     import nbformat
 
     chosen = plan(course or packaged_folder("course"), notebooks, items)
     by_name = {source.notebook_name: source for source in chosen.sources}
-    written = [_write(out / MANIFEST, json.dumps(chosen.manifest(), indent=2, sort_keys=True,
-                                                 ensure_ascii=False) + "\n")]
-    for name, graded in chosen.graded.items():
+    notebooks_written = {}
+    for name, graded in chosen.graded.items():  # built first: nothing is written if one fails
         for folder, solutions in (("student", False), ("key", True)):
-            notebook = assignment_notebook(by_name[name], chosen.sources, graded, solutions)
-            written.append(_write(out / folder / name, nbformat.writes(notebook) + "\n"))
+            notebook = assignment_notebook(by_name[name], chosen.sources, graded, solutions,
+                                           sealed=not self_check)
+            notebooks_written[out / folder / name] = nbformat.writes(notebook) + "\n"
+    manifest = {**chosen.manifest(), "sealed": not self_check}
+    written = [_write(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True,
+                                                 ensure_ascii=False) + "\n")]
+    for path, text in notebooks_written.items():
+        written.append(_write(path, text))
     written.append(_write(out / "key" / "answer-key.md", answer_key_markdown(chosen)))
     return written

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -333,12 +334,29 @@ def item_kind(item_id: object) -> str:
     return "exercise" if ".e" in str(item_id) else "question"
 
 
+#: Set in the environment of a grading kernel (``tipcourse grade``): the banks load sealed.
+GRADING = "TIPCOURSE_GRADING"
+
+
+def grading() -> bool:
+    """Whether this process is a grading kernel, where no item's key may be looked up."""
+    return os.environ.get(GRADING) == "1"
+
+
+class Sealed(RuntimeError):
+    """An item's key asked for in a grading kernel: checking is not available while grading."""
+
+    def __str__(self) -> str:
+        return message("grade.sealed")
+
+
 class Bank(Generic[Item]):
     """One kind of item (questions or exercises): how to load a folder of it, list and find items.
 
     ``kind`` ("question" or "exercise") words the messages; ``folder`` names the course's data
     folder and each file's list; ``build`` makes an item from one schema-valid entry; ``error``
-    is the kind's own BankError and ``unknown`` the KeyError for an id not in the bank.
+    is the kind's own BankError and ``unknown`` the KeyError for an id not in the bank;
+    ``seal`` gives an item as a grading kernel may see it (no key, no checking).
     """
 
     def __init__(
@@ -348,7 +366,9 @@ class Bank(Generic[Item]):
         build: Callable[[BankFile, dict[str, Any]], Item],
         error: type[BankError],
         unknown: type[KeyError],
+        seal: Callable[[Item], Item],
     ) -> None:
+        self.seal = seal
         self.kind = kind
         self.folder = folder
         self.build = build
@@ -356,7 +376,8 @@ class Bank(Generic[Item]):
         self.unknown = unknown
 
     def load(self, folder: str | Path | None = None) -> dict[str, Item]:
-        """Every item of a folder (default: the course's), by id, in section order."""
+        """Every item of a folder (default: the course's), by id, in section order; sealed in a
+        grading kernel."""
         folder, schema = folder_and_schema(self.folder, folder)
         bank: dict[str, Item] = {}
         where: dict[str, Path] = {}
@@ -368,6 +389,8 @@ class Bank(Generic[Item]):
                     where[item["id"]] = bank_file.path
         except BankError as error:
             raise self.error(str(error)) from None
+        if grading():
+            return {item_id: self.seal(item) for item_id, item in bank.items()}
         return bank
 
     @functools.cached_property

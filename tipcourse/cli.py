@@ -64,6 +64,8 @@ def _add_assign(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--items", nargs="+", metavar="ID", help=message("assign.items_help"))
     parser.add_argument("--out", required=True, metavar="DIR", help=message("assign.out_help"))
     parser.add_argument("--course", metavar="DIR", help=message("assign.course_help"))
+    parser.add_argument("--self-check", action="store_true",
+                        help=message("assign.self_check_help"))
     parser.set_defaults(run=_assign)
 
 
@@ -163,7 +165,8 @@ def _progress(args: argparse.Namespace, extra: list[str]) -> int:
 def _assign(args: argparse.Namespace, extra: list[str]) -> int:
     out = Path(args.out)
     try:
-        assign(out, args.notebooks, args.items, Path(args.course) if args.course else None)
+        assign(out, args.notebooks, args.items, Path(args.course) if args.course else None,
+               self_check=args.self_check)
     except AssignError as error:
         return _fail(error, 2)
     except OSError as error:

@@ -163,6 +163,12 @@ def _cell_items(cell: Any, by_id: dict[str, dict[str, Any]], learner: dict[str, 
     return [by_id[item_id]] if isinstance(item_id, str) and item_id in by_id else []
 
 
+def _is_test(cell: Any) -> bool:
+    """A key notebook's hidden-test cell, for nbgrader: the grader scores by its own key."""
+    meta = cell.get("metadata", {}).get("tipcourse", {})
+    return isinstance(meta, dict) and meta.get("role") == "test"
+
+
 def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
               memory_mb: int = DEFAULT_MEMORY_MB, name: str | None = None) -> Result:
     """Grade one submission; never raises for anything in the submission."""
@@ -193,7 +199,7 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
         kernel = Kernel(folder, start + timeout, memory_mb)
         kernel.ready()
         for number, cell in enumerate(notebook.cells, 1):
-            if cell.cell_type != "code" or not cell.source.strip():
+            if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
                 continue
             reply = kernel.request(cell.source)
             if reply.get("status") == "error" and len(errors) < 3:

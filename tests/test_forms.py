@@ -1,0 +1,63 @@
+"""``tipcourse.check_form``: the form of a graded answer, never whether it is right."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import tipcourse
+
+
+@pytest.mark.parametrize("value, form, letters", [
+    ("b", "single", "abcd"), (" (C) ", "single", "abcd"),
+    (["a", "c"], "multiple", "abcd"), ("a, d", "multiple", "abcd"), ({"b"}, "multiple", "abc"),
+    (["c", "a", "b"], "order", "abc"), ("b c a", "order", "abc"),
+    (True, "truefalse", ""), ("false", "truefalse", ""),
+    (14, "numeric", ""), ("1,500", "numeric", ""), ("92.5%", "numeric", ""),
+    ("Yucatán", "text", ""), (3.5, "number", ""), (pd.Series([1]), "series", ""),
+    (pd.DataFrame({"a": [1]}), "dataframe", ""), ([1, 2], "list", ""), ((1, 2), "list", ""),
+    ({"a": 1}, "dict", ""), (len, "function", ""),
+])
+def test_a_well_formed_answer_is_called_well_formed_and_no_more(value, form, letters):
+    """A valid form says so, and that the item is graded: nothing about right or wrong."""
+    result = tipcourse.check_form(value, form, letters)
+    assert result.valid, result
+    assert "graded" in repr(result) and "right" in repr(result)
+    assert "correct" not in repr(result).lower()
+
+
+@pytest.mark.parametrize("value, form, letters, words", [
+    ("e", "single", "abcd", "not an option letter shown: e"),
+    (2, "single", "abcd", "it is a number"),
+    (["a", "a"], "multiple", "abcd", "a letter appears twice"),
+    ([], "multiple", "abcd", "no letter chosen"),
+    (["a", "z"], "multiple", "abcd", "not an option letter shown: z"),
+    (["b", "a"], "order", "abc", "give all 3 letters, each once"),
+    ({"a", "b", "c"}, "order", "abc", "it is a set"),
+    ("maybe", "truefalse", "", "it is text (a string)"),
+    ("lots", "numeric", "", "'lots' is not a number"),
+    (True, "numeric", "", "True and False are not numbers"),
+    ([1, 2], "series", "", "it is a list (length 2)"),
+    (5, "text", "", "it is a number"),
+])
+def test_a_badly_formed_answer_says_what_to_give(value, form, letters, words):
+    """What is wrong with the form, and the form to give, in one line."""
+    result = tipcourse.check_form(value, form, letters)
+    assert not result.valid
+    assert words in repr(result) and "Give " in repr(result), result
+    assert ".." not in repr(result)
+
+
+@pytest.mark.parametrize("value", [..., None, "  "])
+def test_a_blank_answer_is_not_answered_yet(value):
+    result = tipcourse.check_form(value, "single", "abc")
+    assert not result.valid and repr(result).startswith("Not answered yet: replace ... with one")
+
+
+def test_an_unknown_form_is_an_author_error():
+    with pytest.raises(ValueError, match="Unknown answer form 'colour'"):
+        tipcourse.check_form(1, "colour")
+
+
+def test_a_form_check_shows_as_text_in_a_notebook():
+    assert tipcourse.check_form("<b>", "single", "ab")._repr_markdown_().count("&lt;b&gt;") == 1
