@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from matplotlib.ticker import MaxNLocator
+
 from .analyze import (
     EASY,
     HARD,
@@ -96,9 +98,10 @@ def total_distribution(found: Analysis) -> Chart:
     counts, _, _ = axes.hist(found.totals, bins=edges, color=PALETTE[1], edgecolor="black",
                              linewidth=0.6, hatch="//")
     axes.set_xlim(0, top)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # learners come whole
+    bars = zip(edges[:-1], edges[1:], counts, strict=True)
     listed = "; ".join(message("analyze.chart.bin", low=_number(low), high=_number(high),
-                               count=int(count))
-                       for low, high, count in zip(edges[:-1], edges[1:], counts, strict=True) if count)
+                               count=int(count)) for low, high, count in bars if count)
     alt = message("analyze.chart.totals_alt", count=len(found.totals), max=_number(top),
                   bins=listed or "—")
     return _style(figure, axes, message("analyze.chart.totals_title"),

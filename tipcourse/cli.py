@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from ._item_report import write_analysis
 from ._store import attempts, database_path, reset
 from .analyze import AnalyzeError, analysis
 from .assign import MANIFEST, AssignError, assign
@@ -253,6 +252,8 @@ def _fill_lms(lms: LmsGradebook, results: list[Result], column: str, key: Key | 
 
 
 def _analyze(args: argparse.Namespace, extra: list[str]) -> int:
+    from ._item_report import write_analysis  # matplotlib: only when a report is drawn
+
     try:
         found = analysis(Path(args.gradebook), Path(args.assignment))
     except AnalyzeError as error:

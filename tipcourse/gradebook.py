@@ -1,4 +1,4 @@
-"""The gradebook of a batch of submissions, and one feedback file per submission."""
+"""The gradebook of a batch of submissions, its raw answers, and a feedback file per submission."""
 
 from __future__ import annotations
 
