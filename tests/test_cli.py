@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -140,3 +141,135 @@ def test_version_imports_nothing_heavy():
             f"print([name for name in {heavy!r} if name in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "[]", result.stderr
+
+
+# -- analyze and the LMS gradebook ---------------------------------------------------------------
+
+ANALYZED = ["prosecution.q01", "prosecution.q03"]
+GRADEBOOK_HEAD = "submission,learner,status,score,max_score,detail," + ",".join(ANALYZED)
+
+
+def small_assignment(folder):
+    """An assignment of two one-point questions, written as tipcourse assign writes its manifest."""
+    folder.mkdir()
+    items = [{"id": item, "kind": "question", "points": 1, "variable": item.replace(".", "_")}
+             for item in ANALYZED]
+    (folder / "assignment.json").write_text(json.dumps({"format": 1, "notebooks": [
+        {"notebook": "04-prosecution.ipynb", "items": items, "max_score": 2}]}), "utf-8")
+    return folder
+
+
+def test_analyze_writes_the_item_table_and_the_report(tmp_path, capsys):
+    """`tipcourse analyze` writes items.csv and report.html and says how many items it flagged."""
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text(GRADEBOOK_HEAD + "\na,ana,ok,2,2,,1,1\nb,bea,ok,1,2,,1,0\n"
+                         "c,carl,ok,0,2,,0,0\n", "utf-8")
+    out = tmp_path / "analysis"
+    assert main(["analyze", str(gradebook), "--assignment", str(small_assignment(tmp_path / "hw")),
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Analysed 2 item(s) answered by 3 learner(s); 0 item(s) flagged." in printed
+    assert sorted(path.name for path in out.iterdir()) == ["items.csv", "report.html"]
+
+
+@pytest.mark.parametrize("content, words", [
+    (GRADEBOOK_HEAD + ",prosecution.q99\na,ana,ok,1,1,,1,0,1\n",
+     "has the column(s) prosecution.q99, which are not items of the assignment"),
+    ("submission,status,score,max_score,detail,prosecution.q01\na,ok,1,1,,1\n",
+     "has no learner column"),
+    (GRADEBOOK_HEAD + "\n", "has a header but no rows"),
+    ('{"cells": [], "metadata": {}, "nbformat": 4}\n', "is not a CSV gradebook from tipcourse grade"),
+    (b"PK\x03\x04\x14\x00\x06\x00\xff\xfe", "is not a CSV gradebook from tipcourse grade"),
+    (GRADEBOOK_HEAD + "\na,ana,ok,1,1,,1,one\n", "row 2, column prosecution.q03: 'one' is not"),
+])
+def test_analyze_refuses_a_bad_gradebook_and_writes_nothing(tmp_path, capsys, content, words):
+    """Unknown item columns, no learner column, no rows, not a CSV: the file and what to do are
+    named, exit status 2, and no output folder appears."""
+    gradebook = tmp_path / "gradebook.csv"
+    if isinstance(content, bytes):
+        gradebook.write_bytes(content)
+    else:
+        gradebook.write_text(content, "utf-8")
+    out = tmp_path / "analysis"
+    code = main(["analyze", str(gradebook), "--assignment", str(small_assignment(tmp_path / "hw")),
+                 "--out", str(out)])
+    error = capsys.readouterr().err
+    assert code == 2 and str(gradebook) in error and words in error, error
+    assert "Nothing was written." in error and "Traceback" not in error
+    assert not out.exists() and sorted(path.name for path in tmp_path.iterdir()) == [
+        "gradebook.csv", "hw"]
+
+
+def graded_without_kernels(monkeypatch, calls):
+    """`tipcourse grade` with hand-made results instead of running notebooks."""
+    from tipcourse import cli, outcome
+    from tipcourse.grade import Result
+
+    items = [{"id": "prosecution.q01", "kind": "question", "points": 1}]
+
+    def grade(paths, *args, **kwargs):
+        calls.append(paths)
+        return [Result("ana.ipynb", "ok", "ana@example.edu", items=items,
+                       outcomes={"prosecution.q01": outcome.correct("")}),
+                Result("zoe.ipynb", "ok", "zoe@example.edu", items=items,
+                       outcomes={"prosecution.q01": outcome.incorrect("")})]
+
+    monkeypatch.setattr(cli, "grade", grade)
+
+
+def test_grade_fills_the_lms_gradebook_and_lists_who_is_not_in_it(tmp_path, monkeypatch, capsys):
+    """--lms-gradebook/--lms-column: gradebook, responses and NAME-filled.csv are written; the
+    learner missing from the export is listed."""
+    calls: list = []
+    graded_without_kernels(monkeypatch, calls)
+    export = tmp_path / "moodle.csv"
+    export.write_text("First name,Email address,HW1\nAna,ana@example.edu,\nBo,bo@example.edu,\n",
+                      "utf-8")
+    out = tmp_path / "gradebook.csv"
+    assert main(["grade", "a.ipynb", "--out", str(out), "--lms-gradebook", str(export),
+                 "--lms-column", "HW1"]) == 0
+    printed = capsys.readouterr().out
+    filled = tmp_path / "moodle-filled.csv"
+    assert f"Filled 1 learner(s) into the column HW1 (matched on Email address): {filled}" in printed
+    assert "zoe@example.edu (zoe.ipynb) is not in the column Email address" in printed
+    assert filled.read_text("utf-8").splitlines() == [
+        "First name,Email address,HW1", "Ana,ana@example.edu,1", "Bo,bo@example.edu,"]
+    assert out.exists() and (tmp_path / "gradebook-responses.csv").exists()
+
+
+@pytest.mark.parametrize("arguments, words", [
+    (["--lms-column", "HW1"], "--lms-gradebook and --lms-column go together"),
+    (["--lms-gradebook", "{export}", "--lms-column", "HW1"], "has no column that identifies"),
+    (["--lms-gradebook", "{missing}", "--lms-column", "HW1"], "Cannot read the LMS gradebook"),
+])
+def test_a_bad_lms_request_stops_before_any_grading(tmp_path, monkeypatch, capsys, arguments,
+                                                     words):
+    """No id column, an unreadable file, or a column without a file: exit 2 before a notebook
+    runs, saying nothing was graded."""
+    calls: list = []
+    graded_without_kernels(monkeypatch, calls)
+    export = tmp_path / "grades.csv"
+    export.write_text("Name,HW1\nAna,\n", "utf-8")
+    arguments = [part.format(export=export, missing=tmp_path / "nowhere.csv") for part in arguments]
+    out = tmp_path / "gradebook.csv"
+    assert main(["grade", "a.ipynb", "--out", str(out), *arguments]) == 2
+    error = capsys.readouterr().err
+    assert words in error and "Nothing was graded." in error and "Traceback" not in error
+    assert calls == [] and not out.exists()
+    if "no column" in words:
+        assert "Its columns: Name, HW1." in error and "SIS Login ID" in error
+
+
+def test_when_the_filled_file_cannot_be_written_the_gradebook_is_kept(tmp_path, monkeypatch,
+                                                                      capsys):
+    """A failure after grading says the gradebook was written, and where; exit status 1."""
+    graded_without_kernels(monkeypatch, [])
+    export = tmp_path / "moodle.csv"
+    export.write_text("Email address,HW1\nana@example.edu,\n", "utf-8")
+    (tmp_path / "moodle-filled.csv").mkdir()  # in the way of the filled copy
+    out = tmp_path / "gradebook.csv"
+    assert main(["grade", "a.ipynb", "--out", str(out), "--lms-gradebook", str(export),
+                 "--lms-column", "HW1"]) == 1
+    error = capsys.readouterr().err
+    assert f"The gradebook was written to {out}" in error and "moodle-filled.csv" in error
+    assert out.exists() and "ana@example.edu" in out.read_text("utf-8")

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse import cli, gradebook
+from tipcourse import cli, gradebook, outcome
 from tipcourse import grade as grading
 from tipcourse.assign import assign
 
@@ -424,6 +424,49 @@ def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
     assert key_row["status"] == "ok" and float(key_row["score"]) == manifest["notebooks"][0]["max_score"]
     assert student_row["status"] == "ok" and student_row["score"] == "0"
     assert (tmp_path / "gradebook-feedback" / "04-prosecution.md").exists()
+    responses = list(csv.DictReader(open(tmp_path / "gradebook-responses.csv", encoding="utf-8")))
+    items = manifest["notebooks"][0]["items"]
+    assert [(r["submission"], r["item"]) for r in responses] == [
+        (path, info["id"]) for path in (key_row["submission"], student_row["submission"])
+        for info in items]
+    key_answers = {r["item"]: r for r in responses if r["submission"] == key_row["submission"]}
+    single = next(info["id"] for info in items if info.get("options")
+                  and tipcourse.question(info["id"]).type == "single")
+    assert key_answers[single]["answer"] == tipcourse.question(single).answer  # its letter
+    assert sum(float(r["points"]) for r in key_answers.values()) == float(key_row["score"])
+    assert {r["answer"] for r in responses if r["submission"] == student_row["submission"]} == {""}
+
+
+def test_the_responses_file_records_each_answer_as_given(tmp_path):
+    """One row per submission and item: choice letters lower case and joined by ",", other values
+    as a short repr, a function as "function", nothing for a missing answer, the points, and no
+    cell a spreadsheet would run as a formula."""
+    choice = {"options": ["x", "y", "z"]}
+    items = [{"id": "prosecution.q02", "kind": "question", "points": 2, **choice},
+             {"id": "overview.q02", "kind": "question", "points": 1, **choice},
+             {"id": "overview.q03", "kind": "question", "points": 1, **choice},
+             {"id": "prosecution.q01", "kind": "question", "points": 1},
+             {"id": "prosecution.e02", "kind": "exercise", "points": 2},
+             {"id": "prosecution.q03", "kind": "question", "points": 1},
+             {"id": "prosecution.q04", "kind": "question", "points": 1}]
+    result = grading.Result("=HYPERLINK(1).ipynb", "ok", learner="@ana", items=items,
+                            outcomes={"prosecution.q02": outcome.correct("yes"),
+                                      "overview.q02": outcome.partial(0.5, "half")})
+    result.answers = {"prosecution.q02": " (B) ", "overview.q02": ["A", "c"],
+                      "overview.q03": "b, D", "prosecution.q01": -18.5,
+                      "prosecution.e02": lambda suspects: "SIEDO", "prosecution.q03": "-1+1"}
+    out = gradebook.write_responses([result], tmp_path / "gradebook-responses.csv")
+    assert out == gradebook.responses_path(tmp_path / "gradebook.csv")
+    rows = list(csv.reader(open(out, encoding="utf-8")))
+    assert rows[0] == ["submission", "learner", "item", "answer", "points"]
+    assert rows[1:] == [
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q02", "b", "2"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "overview.q02", "a,c", "0.5"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "overview.q03", "b,d", "0"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q01", "'-18.5", "0"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.e02", "function", "0"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q03", "\'-1+1\'", "0"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q04", "", "0"]]
 
 
 def test_a_letter_is_read_against_the_options_the_handout_showed():

@@ -15,12 +15,21 @@ from typing import TextIO
 
 from . import __version__
 from ._store import attempts, database_path, reset
+from .analyze import AnalyzeError, analysis
 from .assign import MANIFEST, AssignError, assign
 from .dashboard import progress
 from .datasets import report_metadata
 from .export import ExportError, ExportUsageError, export_file
-from .grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Key, grade
-from .gradebook import write_feedback, write_gradebook
+from .grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Key, Result, grade
+from .gradebook import responses_path, write_feedback, write_gradebook, write_responses
+from .lms_gradebook import (
+    LmsGradebook,
+    LmsGradebookError,
+    fill_lms_gradebook,
+    filled_path,
+    possible_points,
+    read_lms_gradebook,
+)
 from .messages import message
 from .report import SECTION_NAMES
 from .start import run_jupyter, sync_workspace
@@ -52,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     progress_command.set_defaults(run=_progress)
     _add_assign(commands)
     _add_grade(commands)
+    _add_analyze(commands)
     _add_export(commands)
     return parser
 
@@ -82,7 +92,19 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
                         help=message("grade.timeout_help"))
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help=message("grade.memory_help"))
+    parser.add_argument("--lms-gradebook", metavar="CSV", help=message("lms.gradebook_help"))
+    parser.add_argument("--lms-column", metavar="NAME", help=message("lms.column_help"))
     parser.set_defaults(run=_grade)
+
+
+def _add_analyze(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("analyze", help=message("analyze.help"),
+                                 description=message("analyze.description"))
+    parser.add_argument("gradebook", metavar="GRADEBOOK", help=message("analyze.gradebook_help"))
+    parser.add_argument("--assignment", required=True, metavar="DIR",
+                        help=message("analyze.assignment_help"))
+    parser.add_argument("--out", required=True, metavar="DIR", help=message("analyze.out_help"))
+    parser.set_defaults(run=_analyze)
 
 
 def _add_export(commands: argparse._SubParsersAction) -> None:
@@ -190,7 +212,14 @@ def progress_bar(done: int, total: int, stream: TextIO) -> None:
 
 
 def _grade(args: argparse.Namespace, extra: list[str]) -> int:
-    key = None
+    key, lms = None, None
+    if bool(args.lms_gradebook) != bool(args.lms_column):
+        return _fail(message("lms.both_needed"), 2)
+    if args.lms_gradebook:  # read before grading, so a wrong file costs no grading time
+        try:
+            lms = read_lms_gradebook(Path(args.lms_gradebook))
+        except LmsGradebookError as error:
+            return _fail(message("lms.nothing_graded", error=error), 2)
     if args.assignment:
         try:
             key = Key.from_manifest(Path(args.assignment))
@@ -200,11 +229,45 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     results = grade([Path(path) for path in args.submissions], key, args.jobs, args.timeout,
                     args.memory, progress=lambda done, total: progress_bar(done, total, sys.stderr))
     write_gradebook(results, out)
+    write_responses(results, responses_path(out))
     feedback = Path(args.feedback) if args.feedback else out.with_name(out.stem + "-feedback")
     write_feedback(results, feedback)
     counts = {status: sum(result.status == status for result in results)
               for status in ("ok", "error", "timeout", "invalid")}
     print(message("grade.done", count=len(results), gradebook=out, feedback=feedback, **counts))
+    return _fill_lms(lms, results, args.lms_column, key, out) if lms else 0
+
+
+def _fill_lms(lms: LmsGradebook, results: list[Result], column: str, key: Key | None,
+              gradebook: Path) -> int:
+    try:
+        filled = fill_lms_gradebook(lms, results, column, possible_points(results, key))
+    except OSError as error:
+        return _fail(message("lms.cannot_write", path=filled_path(lms.path), error=error,
+                             gradebook=gradebook), 1)
+    print(message("lms.done", path=filled.path, matched=filled.matched, column=column,
+                  id_column=filled.id_column))
+    if filled.unmatched:
+        print(message("lms.unmatched", count=len(filled.unmatched)))
+        for line in filled.unmatched:
+            print(f"  - {line}")
+    return 0
+
+
+def _analyze(args: argparse.Namespace, extra: list[str]) -> int:
+    from ._item_report import write_analysis  # matplotlib: only when a report is drawn
+
+    try:
+        found = analysis(Path(args.gradebook), Path(args.assignment))
+    except AnalyzeError as error:
+        return _fail(message("analyze.nothing_written", error=error), 2)
+    try:
+        written = write_analysis(found, Path(args.out))
+    except OSError as error:
+        return _fail(message("analyze.cannot_write", folder=args.out, error=error), 1)
+    flagged = sum(bool(row.flags) for row in found.items)
+    print(message("analyze.done", items=len(found.items), learners=len(found.totals),
+                  flagged=flagged, files=", ".join(str(path) for path in written)))
     return 0
 
 

@@ -114,6 +114,7 @@ class Result:
     detail: str = ""
     items: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)  # as given: choice letters unmapped
 
     @property
     def points(self) -> dict[str, float]:
@@ -243,6 +244,8 @@ def _score(result: Result, captured: dict[str, Any]) -> None:
             value = Unreadable("value")
         if isinstance(value, Missing):
             value = ...
+        else:
+            result.answers[info["id"]] = value
         if info.get("options"):
             value = as_lettered_now(item, info["options"], value)
         try:

@@ -1,20 +1,23 @@
-"""The gradebook of a batch of submissions, and one feedback file per submission."""
+"""The gradebook of a batch of submissions, its raw answers, and a feedback file per submission."""
 
 from __future__ import annotations
 
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
-from ._text import one_line
+from ._text import one_line, typed_letter, typed_letters
 from .assign import find_item
 from .grade import Result
 from .messages import message
 from .outcome import label
 
-__all__ = ["COLUMNS", "feedback_markdown", "write_feedback", "write_gradebook"]
+__all__ = ["COLUMNS", "RESPONSE_COLUMNS", "answer_text", "feedback_markdown", "responses_path",
+           "write_feedback", "write_gradebook", "write_responses"]
 
 COLUMNS = ["submission", "learner", "status", "score", "max_score", "detail"]
+RESPONSE_COLUMNS = ["submission", "learner", "item", "answer", "points"]
 
 
 def _cell_text(value: str) -> str:
@@ -41,6 +44,41 @@ def write_gradebook(results: list[Result], out: Path) -> Path:
             writer.writerow([_cell_text(result.submission), _cell_text(result.learner),
                              result.status, _number(result.score), _number(result.max_score),
                              _cell_text(result.detail)] + scores)
+    return out
+
+
+def responses_path(gradebook: Path) -> Path:
+    """Where the raw answers of a gradebook go: ``gradebook.csv`` → ``gradebook-responses.csv``."""
+    return gradebook.with_name(gradebook.stem + "-responses.csv")
+
+
+def answer_text(value: Any, choice: bool) -> str:
+    """An answer as one short line: a choice answer as its letters ("b", "a,c"), lower case."""
+    if value is ...:
+        return ""
+    if callable(value):
+        return "function"
+    if choice and isinstance(value, str):
+        return ",".join(typed_letter(part) for part in typed_letters(value))
+    if choice and isinstance(value, (list, tuple, set)) and all(
+            isinstance(part, str) for part in value):
+        parts = sorted(value) if isinstance(value, set) else value
+        return ",".join(typed_letter(part) for part in parts)
+    return one_line(repr(value), 80)
+
+
+def write_responses(results: list[Result], out: Path) -> Path:
+    """The raw answers: one row per submission and item, for ``tipcourse analyze``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(RESPONSE_COLUMNS)
+        for result in results:
+            points = result.points
+            for info in result.items:
+                answer = answer_text(result.answers.get(info["id"], ...), bool(info.get("options")))
+                writer.writerow([_cell_text(result.submission), _cell_text(result.learner),
+                                 info["id"], _cell_text(answer), _number(points[info["id"]])])
     return out
 
 
