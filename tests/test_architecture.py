@@ -35,6 +35,8 @@ LAYER = {
     "__init__": "views",  # the public API: the engine's and the views' names, re-exported
     "start": "applications",
     "authoring": "applications",
+    "_cells": "applications",
+    "private": "applications",
     "assign": "applications",
     "_sandbox": "applications",
     "grade": "applications",

@@ -21,12 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._text import one_line, typed_letter
-from .assign import find_item
 from .grade import Key
 from .gradebook import COLUMNS as GRADEBOOK_COLUMNS
 from .gradebook import RESPONSE_COLUMNS, responses_path
@@ -210,10 +210,10 @@ def _item_stats(info: dict[str, Any], learners: dict[str, dict[str, float]]) -> 
                      discrimination, _flags(facility, discrimination, len(own)))
 
 
-def _right_texts(item_id: str) -> set[str] | None:
+def _right_texts(item_id: str, find: Callable[[str], Any]) -> set[str] | None:
     """The texts of the right options in the grader's bank, or None if it has no such question."""
     try:
-        question = find_item(item_id)
+        question = find(item_id)
     except KeyError:
         return None
     if getattr(question, "type", "") not in COUNTED_TYPES:
@@ -222,9 +222,10 @@ def _right_texts(item_id: str) -> set[str] | None:
     return {option.text for option in question.options if option.key in right}
 
 
-def _option_counts(info: dict[str, Any], answers: dict[str, dict[str, str]]) -> list[OptionCount]:
+def _option_counts(info: dict[str, Any], answers: dict[str, dict[str, str]],
+                   find: Callable[[str], Any]) -> list[OptionCount]:
     item, shown = info["id"], info["options"]
-    right = _right_texts(item)
+    right = _right_texts(item, find)
     chosen = [{typed_letter(part) for part in given[item].split(",") if part.strip()}
               for given in answers.values() if given.get(item, "").strip()]
     rows = []
@@ -237,12 +238,12 @@ def _option_counts(info: dict[str, Any], answers: dict[str, dict[str, str]]) -> 
     return rows
 
 
-def _counted(info: dict[str, Any]) -> bool:
+def _counted(info: dict[str, Any], find: Callable[[str], Any]) -> bool:
     """Whether the options of an item are counted: single and multiple choice, not ordering."""
     if not info.get("options"):
         return False
     try:
-        return getattr(find_item(info["id"]), "type", "") in COUNTED_TYPES
+        return getattr(find(info["id"]), "type", "") in COUNTED_TYPES
     except KeyError:
         return True  # not in the course bank: its manifest options are all there is
 
@@ -271,6 +272,6 @@ def analysis(gradebook: Path, assignment: Path) -> Analysis:
     if responses.exists():
         answers = _read_answers(responses, items, assignment)
         answers = {name: given for name, given in answers.items() if name in learners}
-        options = [row for info in items.values() if info["id"] in graded and _counted(info)
-                   for row in _option_counts(info, answers)]
+        options = [row for info in items.values() if info["id"] in graded
+                   and _counted(info, key.find) for row in _option_counts(info, answers, key.find)]
     return Analysis(gradebook, stats, totals, max_total, options)

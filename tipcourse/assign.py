@@ -33,19 +33,35 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._cells import (
+    answer_variable,
+    form_call,
+    learner_cell,
+    question_answer_cell,
+    static_question,
+)
 from ._exercises import exercise
 from ._packaged import packaged_folder
 from ._questions import CHOICE_TYPES, question
 from ._text import one_line
-from ._wording import header, instruction
 from .authoring import BEGIN, END, SourceError, build, nbgrader_metadata, read_sources
 from .banks import ITEM_ID, item_kind
 from .compare import kind_of
 from .messages import message
+from .private import (
+    KEPT,
+    NOTEBOOK,
+    PrivateBank,
+    PrivateBankError,
+    copy_bank,
+    load_private,
+    private_notebook,
+)
 
 __all__ = [
     "AssignError",
@@ -64,16 +80,10 @@ SHOW = re.compile(r"""\s*tipcourse\.show\(\s*["'][a-z]+\.q\d\d["']\s*\)\s*$""")
 QUIZ = re.compile(r"""\s*tipcourse\.quiz\(\s*\[[\s"'a-z.\d,]*\]\s*\)\s*$""")
 MANIFEST = "assignment.json"
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-LEARNER_VARIABLE = "learner"
 
 
 class AssignError(ValueError):
     """The assignment cannot be built as asked; the message says what to change."""
-
-
-def answer_variable(question_id: str) -> str:
-    """The variable that answers a graded question: ``prosecution.q01`` → ``prosecution_q01``."""
-    return question_id.replace(".", "_")
 
 
 def find_item(item_id: str) -> Any:
@@ -108,14 +118,24 @@ class Plan:
 
     sources: list[Any]
     graded: dict[str, list[str]] = field(default_factory=dict)  # notebook name → item ids
+    private: PrivateBank | None = None  # the instructor's own items (--bank), in a notebook
+
+    def find(self, item_id: str) -> Any:
+        """A graded item: the instructor's own, or the course's."""
+        if self.private is not None and item_id in self.private.items:
+            return self.private.find(item_id)
+        return find_item(item_id)
 
     def manifest(self) -> dict[str, Any]:
         """The description the grader reads (no answers in it)."""
         notebooks = []
-        for name, ids in self.graded.items():
+        graded = dict(self.graded)
+        if self.private is not None:
+            graded[NOTEBOOK] = list(self.private.items)
+        for name, ids in graded.items():
             items = []
             for item_id in ids:
-                item, kind = find_item(item_id), item_kind(item_id)
+                item, kind = self.find(item_id), item_kind(item_id)
                 variable = item.answer_name if kind == "exercise" else answer_variable(item_id)
                 entry = {"id": item_id, "kind": kind, "points": item.points, "variable": variable}
                 if kind == "question" and item.type in CHOICE_TYPES:
@@ -125,7 +145,10 @@ class Plan:
                 items.append(entry)
             notebooks.append({"notebook": name, "items": items,
                               "max_score": sum(entry["points"] for entry in items)})
-        return {"format": 1, "notebooks": notebooks}
+        manifest: dict[str, Any] = {"format": 1, "notebooks": notebooks}
+        if self.private is not None:
+            manifest["bank"] = KEPT.as_posix()
+        return manifest
 
 
 def plan(course: Path, notebooks: list[str] | None = None, items: list[str] | None = None) -> Plan:
@@ -177,42 +200,6 @@ def plan(course: Path, notebooks: list[str] | None = None, items: list[str] | No
 
 
 # -- the notebooks ------------------------------------------------------------------------------
-
-
-def form_call(variable: str, item: Any) -> str:
-    """The line that checks the form of a graded item's answer (never whether it is right)."""
-    if item_kind(item.id) == "exercise":
-        return f"tipcourse.check_form({variable}, {kind_of(item.expected())!r})"
-    letters = "".join(option.key for option in item.options) if item.type in CHOICE_TYPES else ""
-    extra = f", {letters!r}" if letters else ""
-    return f"tipcourse.check_form({variable}, {item.type!r}{extra})"
-
-
-def question_markdown(question: Any) -> str:
-    """A graded question as static text: header, prompt, instruction and lettered options."""
-    lines = [f"**{header(question)}**", "", question.prompt.strip(), "",
-             f"*{instruction(question)}*", ""]
-    if question.type != "truefalse":
-        lines += [f"- **{option.key})** {one_line(option.text)}" for option in question.options]
-    return "\n".join(lines).rstrip("\n")
-
-
-def _question_cell(question: Any, solutions: bool, sealed: bool = False) -> Any:
-    import nbformat
-
-    variable = answer_variable(question.id)
-    comment = "# " + message(f"question.replace.{question.type}")
-    value = list(question.answer) if isinstance(question.answer, tuple) else question.answer
-    if solutions:
-        source = f"{comment}\n{BEGIN}\n{variable} = {value!r}\n{END}"
-    else:
-        source = f"{comment}\n{variable} = ..."
-    if sealed:
-        source += "\n" + form_call(variable, question)
-    cell = nbformat.v4.new_code_cell(source)
-    cell.metadata["tipcourse"] = {"question": question.id, "role": "answer"}
-    cell.metadata["nbgrader"] = nbgrader_metadata(question.id, solution=True)
-    return cell
 
 
 def _test_cell(item_id: str, points: float) -> Any:
@@ -306,18 +293,16 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
         else:
             cells.append(cell)
         if cell.cell_type == "code" and meta.get("role") == "setup":
-            learner = nbformat.v4.new_code_cell(
-                f"# {message('assign.learner_comment')}\n{LEARNER_VARIABLE} = \"\"")
-            learner.metadata["tipcourse"] = {"role": "learner"}
+            learner = learner_cell()
             learner.id = f"{cell.id}-learner"
             cells.append(learner)
         for item_id in shown:
             graded_question = question(item_id)
             if sealed:
-                text = nbformat.v4.new_markdown_cell(question_markdown(graded_question))
+                text = nbformat.v4.new_markdown_cell(static_question(graded_question))
                 text.id = f"{cell.id}-{answer_variable(item_id)}-text"
                 cells.append(text)
-            answer = _question_cell(graded_question, solutions, sealed)
+            answer = question_answer_cell(graded_question, solutions, sealed)
             answer.id = f"{cell.id}-{answer_variable(item_id)}"
             cells.append(answer)
             if solutions:
@@ -383,7 +368,7 @@ def answer_key_markdown(chosen: Plan) -> str:
         max_score = message("assign.key.max_score", points=entry["max_score"])
         lines += [f"## {entry['notebook']} — {max_score}", ""]
         for info in entry["items"]:
-            item = find_item(info["id"])
+            item = chosen.find(info["id"])
             points = message("assign.key.points", points=info["points"])
             lines += [f"### `{info['id']}` — {points}", ""]
             lines += _exercise_key(item) if info["kind"] == "exercise" else _question_key(item)
@@ -407,15 +392,28 @@ def _write(path: Path, text: str) -> Path:
 
 
 def assign(out: Path, notebooks: list[str] | None = None, items: list[str] | None = None,
-           course: Path | None = None, self_check: bool = False) -> list[Path]:
+           course: Path | None = None, self_check: bool = False,
+           bank: Path | None = None) -> list[Path]:
     """Write the assignment (see the module's docstring) into ``out``; returns the files written.
 
     Graded items are sealed unless ``self_check``: then they keep their Check buttons, hints
-    and evidence, for formative work.
+    and evidence, for formative work. ``bank``: a folder of the instructor's own items (see
+    :mod:`tipcourse.private`), assigned in a notebook of their own — alone, or beside the
+    course items chosen with ``notebooks`` and ``items``.
     """
     import nbformat
 
-    chosen = plan(course or packaged_folder("course"), notebooks, items)
+    private = None
+    if bank is not None:
+        try:
+            private = load_private(bank)
+        except PrivateBankError as error:
+            raise AssignError(str(error)) from None
+    if private is not None and not notebooks and not items:
+        chosen = Plan([], private=private)
+    else:
+        chosen = plan(course or packaged_folder("course"), notebooks, items)
+        chosen.private = private
     by_name = {source.notebook_name: source for source in chosen.sources}
     notebooks_written = {}
     for name, graded in chosen.graded.items():  # built first: nothing is written if one fails
@@ -423,10 +421,17 @@ def assign(out: Path, notebooks: list[str] | None = None, items: list[str] | Non
             notebook = assignment_notebook(by_name[name], chosen.sources, graded, solutions,
                                            sealed=not self_check)
             notebooks_written[out / folder / name] = nbformat.writes(notebook) + "\n"
+    if private is not None:
+        for folder, solutions in (("student", False), ("key", True)):
+            notebook = private_notebook(private, solutions)
+            notebooks_written[out / folder / NOTEBOOK] = nbformat.writes(notebook) + "\n"
     manifest = {**chosen.manifest(), "sealed": not self_check}
     written = [_write(out / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True,
                                                  ensure_ascii=False) + "\n")]
     for path, text in notebooks_written.items():
         written.append(_write(path, text))
+    if private is not None:
+        shutil.rmtree(out / KEPT, ignore_errors=True)  # ours: no file of an older bank stays
+        written += copy_bank(private, out)
     written.append(_write(out / "key" / "answer-key.md", answer_key_markdown(chosen)))
     return written

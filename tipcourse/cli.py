@@ -74,6 +74,7 @@ def _add_assign(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--items", nargs="+", metavar="ID", help=message("assign.items_help"))
     parser.add_argument("--out", required=True, metavar="DIR", help=message("assign.out_help"))
     parser.add_argument("--course", metavar="DIR", help=message("assign.course_help"))
+    parser.add_argument("--bank", metavar="DIR", help=message("assign.bank_help"))
     parser.add_argument("--self-check", action="store_true",
                         help=message("assign.self_check_help"))
     parser.set_defaults(run=_assign)
@@ -188,7 +189,7 @@ def _assign(args: argparse.Namespace, extra: list[str]) -> int:
     out = Path(args.out)
     try:
         assign(out, args.notebooks, args.items, Path(args.course) if args.course else None,
-               self_check=args.self_check)
+               self_check=args.self_check, bank=Path(args.bank) if args.bank else None)
     except AssignError as error:
         return _fail(error, 2)
     except OSError as error:

@@ -38,13 +38,15 @@ from pathlib import Path
 from typing import Any
 
 from . import outcome
+from ._cells import answer_variable
 from ._exercises import exercises
 from ._questions import questions
 from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
 from ._text import one_line, typed_letter, typed_letters
-from .assign import answer_variable, find_item
+from .assign import find_item
 from .banks import item_kind
 from .messages import message
+from .private import kept_bank
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Key", "Result", "as_lettered_now", "grade",
            "grade_one"]
@@ -63,13 +65,27 @@ class Key:
     """The instructor's key, in the grader's memory only: per notebook, the items to grade."""
 
     notebooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    bank: Path | None = None  # the instructor's own items (``assign --bank``), kept in key/bank
 
     @classmethod
     def from_manifest(cls, path: Path) -> Key:
-        """The key of an assignment written by ``tipcourse assign`` (its folder or manifest)."""
+        """The key of an assignment written by ``tipcourse assign`` (its folder or manifest).
+
+        Raises PrivateBankError when its private bank cannot be read.
+        """
         path = path / "assignment.json" if path.is_dir() else path
         manifest = json.loads(path.read_text("utf-8"))
-        return cls({entry["notebook"]: entry["items"] for entry in manifest["notebooks"]})
+        bank = path.parent / manifest["bank"] if manifest.get("bank") else None
+        key = cls({entry["notebook"]: entry["items"] for entry in manifest["notebooks"]}, bank)
+        if bank is not None:
+            kept_bank(bank)  # read now, so a broken bank stops grading before any kernel starts
+        return key
+
+    def find(self, item_id: str) -> Any:
+        """The grader's copy of an item: the instructor's own, or the course's."""
+        if self.bank is not None and item_id in kept_bank(self.bank).items:
+            return kept_bank(self.bank).find(item_id)
+        return find_item(item_id)
 
     def items_for(self, name: str, metadata: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The items of a submission: by its assignment metadata, its file name, or the only one."""
@@ -114,6 +130,7 @@ class Result:
     detail: str = ""
     items: list[dict[str, Any]] = field(default_factory=list)
     outcomes: dict[str, Any] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)  # each item's first hint, for feedback
     answers: dict[str, Any] = field(default_factory=dict)  # as given: choice letters unmapped
 
     @property
@@ -184,8 +201,9 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     if not items:
         return Result(name, "invalid", detail=message("grade.detail.no_items"))
     result = Result(name, "ok", items=items)
-    calls = {info["id"]: [list(args) for args in find_item(info["id"]).calls]
-             for info in items if info["kind"] == "exercise" and find_item(info["id"]).calls}
+    find = key.find if key else find_item
+    calls = {info["id"]: [list(args) for args in find(info["id"]).calls]
+             for info in items if info["kind"] == "exercise" and find(info["id"]).calls}
     by_id = {info["id"]: info for info in items}
     learner = {"id": LEARNER, "variable": LEARNER}
     captured: dict[str, Any] = {}
@@ -227,17 +245,18 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
         if kernel is not None:
             kernel.close()
         shutil.rmtree(folder, ignore_errors=True)
-    _score(result, captured)
+    _score(result, captured, find)
     return result
 
 
-def _score(result: Result, captured: dict[str, Any]) -> None:
+def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any]) -> None:
     """Check each captured value with the grader's own bank."""
     learner = captured.get(LEARNER)
     if isinstance(learner, str):
         result.learner = one_line("".join(char for char in learner if char.isprintable()), 80)
     for info in result.items:
-        item = find_item(info["id"])
+        item = find(info["id"])
+        result.hints[info["id"]] = item.hints[0] if item.hints else ""
         try:
             value = decode(captured[info["id"]]) if info["id"] in captured else Missing()
         except Exception:  # a payload the grader cannot rebuild is an unusable answer

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from ._text import one_line, typed_letter, typed_letters
-from .assign import find_item
 from .grade import Result
 from .messages import message
 from .outcome import label
@@ -105,9 +104,9 @@ def feedback_markdown(result: Result) -> str:
             lines.append(f"**{label(outcome)}**")
         else:
             lines.append(f"**{label(outcome)}**: {one_line(outcome.message, 600)}")
-            hints = find_item(info["id"]).hints
-            if hints:
-                lines += ["", message("grade.feedback.hint", hint=one_line(hints[0]))]
+            hint = result.hints.get(info["id"])
+            if hint:
+                lines += ["", message("grade.feedback.hint", hint=one_line(hint))]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

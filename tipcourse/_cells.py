@@ -1,0 +1,69 @@
+"""The cells that ``assign`` writes for a graded item, shared by course and private items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._questions import CHOICE_TYPES
+from ._text import one_line
+from ._wording import header, instruction
+from .authoring import BEGIN, END, nbgrader_metadata
+from .banks import item_kind
+from .compare import kind_of
+from .messages import message
+
+__all__ = ["LEARNER_VARIABLE", "answer_variable", "form_call", "learner_cell",
+           "question_answer_cell", "static_question"]
+
+LEARNER_VARIABLE = "learner"
+
+
+def answer_variable(question_id: str) -> str:
+    """The variable that answers a graded question: ``prosecution.q01`` → ``prosecution_q01``."""
+    return question_id.replace(".", "_")
+
+
+def learner_cell() -> Any:
+    """The cell where a learner writes the id their instructor asked for."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(
+        f"# {message('assign.learner_comment')}\n{LEARNER_VARIABLE} = \"\"")
+    cell.metadata["tipcourse"] = {"role": "learner"}
+    return cell
+
+
+def form_call(variable: str, item: Any) -> str:
+    """The line that checks the form of a graded item's answer (never whether it is right)."""
+    if item_kind(item.id) == "exercise":
+        return f"tipcourse.check_form({variable}, {kind_of(item.expected())!r})"
+    letters = "".join(option.key for option in item.options) if item.type in CHOICE_TYPES else ""
+    extra = f", {letters!r}" if letters else ""
+    return f"tipcourse.check_form({variable}, {item.type!r}{extra})"
+
+
+def static_question(question: Any) -> str:
+    """A graded question as static text: header, prompt, instruction and lettered options."""
+    lines = [f"**{header(question)}**", "", question.prompt.strip(), "",
+             f"*{instruction(question)}*", ""]
+    if question.type != "truefalse":
+        lines += [f"- **{option.key})** {one_line(option.text)}" for option in question.options]
+    return "\n".join(lines).rstrip("\n")
+
+
+def question_answer_cell(question: Any, solutions: bool, sealed: bool = False) -> Any:
+    import nbformat
+
+    variable = answer_variable(question.id)
+    comment = "# " + message(f"question.replace.{question.type}")
+    value = list(question.answer) if isinstance(question.answer, tuple) else question.answer
+    if solutions:
+        source = f"{comment}\n{BEGIN}\n{variable} = {value!r}\n{END}"
+    else:
+        source = f"{comment}\n{variable} = ..."
+    if sealed:
+        source += "\n" + form_call(variable, question)
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tipcourse"] = {"question": question.id, "role": "answer"}
+    cell.metadata["nbgrader"] = nbgrader_metadata(question.id, solution=True)
+    return cell
