@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 import tipcourse
+from tipcourse._written import written_items
 from tipcourse.assign import AssignError, answer_variable, assign, form_call, items_in, plan
 from tipcourse.authoring import BEGIN, END, build, read_sources
 from tipcourse.cli import main
@@ -60,10 +61,14 @@ def test_the_student_notebook_holds_nothing_of_the_key(prosecution):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-    answers = [cell for cell in notebook.cells if role(cell) == "answer"]
+    answers = [cell for cell in notebook.cells if role(cell) in ("answer", "written")]
     ids = notebook.metadata["tipcourse"]["assignment"]["items"]
     assert len(answers) == len(ids)
     for cell in answers:
+        if role(cell) == "written":
+            assert cell.source == "*Your reflection:*" and cell.cell_type == "markdown"
+            assert cell.metadata["nbgrader"]["grade"] is True
+            continue
         meta = cell.metadata["tipcourse"]
         if "exercise" in meta:
             item = tipcourse.exercise(meta["exercise"])
@@ -207,7 +212,8 @@ def test_no_handout_can_check_or_look_up_a_graded_item(everything):
     waits for a well-formed answer."""
     sealed, _ = everything
     graded = graded_ids(sealed)
-    assert len(graded) == len(tipcourse.questions()) + len(tipcourse.exercises())
+    assert len(graded) == (len(tipcourse.questions()) + len(tipcourse.exercises())
+                           + len(written_items()))
     for path in sorted((sealed / "student").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         assert notebook.cells[1].id == "tipcourse-sealed-note"
@@ -261,7 +267,7 @@ def test_the_form_check_of_each_answer_cell_accepts_the_key_and_rejects_a_blank(
                 result = eval(line, {"tipcourse": tipcourse, **namespace})
                 assert result.valid is valid, (item.id, line, result)
             checked += 1
-    assert checked == len(graded_ids(sealed))
+    assert checked == len([item for item in graded_ids(sealed) if ".w" not in item])
 
 
 def test_self_check_keeps_the_check_buttons_of_graded_items(everything):

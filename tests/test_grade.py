@@ -421,11 +421,17 @@ def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
     assert code == 0
     key_row, student_row = list(csv.DictReader(open(out, encoding="utf-8")))
     manifest = json.loads((tmp_path / "hw" / "assignment.json").read_text("utf-8"))
-    assert key_row["status"] == "ok" and float(key_row["score"]) == manifest["notebooks"][0]["max_score"]
+    # Every point but the reflection's, which waits for a score given by hand.
+    by_hand = sum(item["points"] for item in manifest["notebooks"][0]["items"]
+                  if item["kind"] == "written")
+    assert by_hand == 5 and key_row["manual_pending"] == "1"
+    assert key_row["status"] == "ok"
+    assert float(key_row["score"]) == manifest["notebooks"][0]["max_score"] - by_hand
     assert student_row["status"] == "ok" and student_row["score"] == "0"
     assert (tmp_path / "gradebook-feedback" / "04-prosecution.md").exists()
     responses = list(csv.DictReader(open(tmp_path / "gradebook-responses.csv", encoding="utf-8")))
-    items = manifest["notebooks"][0]["items"]
+    # Written work goes to the manual-grading file, not the responses.
+    items = [info for info in manifest["notebooks"][0]["items"] if info["kind"] != "written"]
     assert [(r["submission"], r["item"]) for r in responses] == [
         (path, info["id"]) for path in (key_row["submission"], student_row["submission"])
         for info in items]

@@ -28,7 +28,7 @@ from .analyze import (
     Analysis,
 )
 from .charts import PALETTE, Chart
-from .gradebook import _cell_text
+from .gradebook import cell_text
 from .messages import get_language, message
 
 __all__ = ["item_map", "items_csv", "options_csv", "report_html", "total_distribution",
@@ -188,7 +188,7 @@ def right_word(right: bool | None) -> str:
 def options_csv(found: Analysis) -> str:
     """The text of ``options.csv``."""
     return _csv_text(OPTION_COLUMNS, [
-        [row.item, row.option, _cell_text(row.text), row.count, _number(row.share, 4),
+        [row.item, row.option, cell_text(row.text), row.count, _number(row.share, 4),
          right_word(row.right)] for row in found.options or []])
 
 

@@ -49,7 +49,9 @@ from ._exercises import exercise
 from ._packaged import packaged_folder
 from ._questions import CHOICE_TYPES, question
 from ._text import one_line
-from .authoring import BEGIN, END, SourceError, build, nbgrader_metadata, read_sources
+from ._wording import points_text
+from ._written import written
+from .authoring import BEGIN, END, UNGRADED, SourceError, build, nbgrader_metadata, read_sources
 from .banks import ITEM_ID, item_kind
 from .compare import kind_of
 from .messages import message
@@ -87,8 +89,10 @@ class AssignError(ValueError):
 
 
 def find_item(item_id: str) -> Any:
-    """The exercise or question with this id."""
-    return exercise(item_id) if item_kind(item_id) == "exercise" else question(item_id)
+    """The exercise, question or written item with this id."""
+    kind = item_kind(item_id)
+    return exercise(item_id) if kind == "exercise" else written(item_id) if kind == "written" \
+        else question(item_id)
 
 
 def _meta(cell: Any) -> dict[str, Any]:
@@ -99,6 +103,8 @@ def items_in(notebook: Any) -> list[str]:
     """The ids of the exercises and questions a course notebook uses, in the order they appear."""
     found: list[str] = []
     for cell in notebook.cells:
+        if _meta(cell).get("role") == "written":
+            found += [_meta(cell)["written"]]
         if cell.cell_type != "code":
             continue
         exercise_id = _meta(cell).get("exercise")
@@ -136,7 +142,8 @@ class Plan:
             items = []
             for item_id in ids:
                 item, kind = self.find(item_id), item_kind(item_id)
-                variable = item.answer_name if kind == "exercise" else answer_variable(item_id)
+                variable = (item.answer_name if kind == "exercise" else "" if kind == "written"
+                            else answer_variable(item_id))
                 entry = {"id": item_id, "kind": kind, "points": item.points, "variable": variable}
                 if kind == "question" and item.type in CHOICE_TYPES:
                     # The options as the handout letters them, so grading after a course update
@@ -241,6 +248,26 @@ def _sealed_source(cell: Any, graded: list[str]) -> str | None:
     raise AssignError(message("assign.cannot_seal", items=", ".join(shown)))
 
 
+def _written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
+    """A graded written item's cells: the prompt says it is graded by hand; the answer cell is
+    nbgrader's manually graded answer; the key adds the rubric."""
+    import nbformat
+
+    if _meta(cell).get("role") != "written":
+        graded = message("assign.written_graded", points=points_text(item.points))
+        cell.source = cell.source.replace(UNGRADED, graded)
+        return [cell]
+    cell.metadata["nbgrader"] = nbgrader_metadata(item.id, solution=True, points=item.points)
+    if not solutions:
+        return [cell]
+    rubric = nbformat.v4.new_markdown_cell(
+        f"**{message('assign.key.rubric')}** ({points_text(item.points)})\n\n"
+        + item.rubric_markdown())
+    rubric.metadata["tipcourse"] = {"written": item.id, "role": "rubric"}
+    rubric.id = f"{cell.id}-rubric"
+    return [cell, rubric]
+
+
 def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solutions: bool,
                         sealed: bool = True) -> Any:
     """The student (``solutions=False``) or key notebook of one course notebook.
@@ -255,6 +282,9 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
     for cell in notebook.cells:
         meta = _meta(cell)
         exercise_id = meta.get("exercise")
+        if meta.get("written") in graded:
+            cells += _written_cells(cell, written(meta["written"]), solutions)
+            continue
         if cell.cell_type == "code" and exercise_id and meta.get("role") == "answer":
             item = exercise(exercise_id)
             cell.metadata["nbgrader"] = nbgrader_metadata(exercise_id, solution=True)
@@ -371,11 +401,16 @@ def answer_key_markdown(chosen: Plan) -> str:
             item = chosen.find(info["id"])
             points = message("assign.key.points", points=info["points"])
             lines += [f"### `{info['id']}` — {points}", ""]
-            lines += _exercise_key(item) if info["kind"] == "exercise" else _question_key(item)
-            if item.explanation:
+            if info["kind"] == "written":
+                lines += [item.prompt, "", f"**{message('assign.key.rubric')}:**", "",
+                          item.rubric_markdown()]
+            else:
+                lines += (_exercise_key(item) if info["kind"] == "exercise"
+                          else _question_key(item))
+            if getattr(item, "explanation", ""):
                 explanation = one_line(item.explanation)
                 lines += ["", f"**{message('assign.key.explanation')}:** {explanation}"]
-            for quote in item.evidence:
+            for quote in getattr(item, "evidence", ()):
                 lines += ["", f"> {one_line(quote)}"]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -7,7 +7,7 @@ A source is a Markdown file, ``course/NN-topic.md``, that starts with YAML front
     learn: [what a learner will be able to do, ...]
     need: [what they need first, ...]
     key_points: [...]
-    reflection: An open question to think and write about.
+    reflection: prosecution.w01    # a written item (data/written): an open question
     ---
 
 Its body is Markdown. A fenced ``python`` block becomes a code cell; a line ``+++`` starts a new
@@ -15,6 +15,7 @@ text cell; two directives, written as fenced blocks, generate cells:
 
 * ``{exercise} prosecution.e01`` — the exercise's prompt, a code cell with the learner's
   starter and the check, and a cell with the hint and solution lines, commented out;
+* ``{written} recommendations.w90`` — a written item's prompt and a text cell for the answer;
 * ``{course-map}`` — the table of every notebook with its title, time and link.
 
 Every notebook gets the same opening (title, what you will learn, what you need, the time it
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._exercises import exercise as find_exercise
 from ._questions import questions
+from ._written import written
 from .banks import ITEM_ID, item_kind
 from .datasets import load_report
 
@@ -78,6 +80,8 @@ REQUIRED = ("title", "learn", "need", "key_points")
 #: report's paragraphs it quotes), and minutes per code cell (read, run, look at the output),
 #: per exercise, per question and for the closing reflection.
 WORDS_PER_MINUTE = 120
+#: What the course says under written work that it does not grade (an assignment may grade it).
+UNGRADED = "Write your thoughts in the cell below: it is yours, and nothing checks it."
 MINUTES_PER = {"code cell": 1, "exercise": 8, "question": 2, "reflection": 5}
 _READING = re.compile(r"tipcourse\.reading\(([^()]*)\)")
 _QUIZ = re.compile(r"""tipcourse\.quiz\(\s*["']([a-z]+)["']\s*\)""")
@@ -184,7 +188,8 @@ def workload(source: Source) -> Workload:
     cells = _body(source, [], solutions=False)
     words = sum(_words(cell.source) for cell in cells if cell.cell_type == "markdown")
     words += sum(_words(str(item)) for item in source.meta["key_points"])
-    words += _words(str(source.meta.get("reflection", "")))
+    if source.meta.get("reflection"):
+        words += _words(written(source.meta["reflection"]).prompt)
     code = [cell.source for cell in cells if cell.cell_type == "code"
             and cell.metadata.get("tipcourse", {}).get("role") != "help"]
     words += sum(_quoted_words(text) for text in code)
@@ -225,10 +230,10 @@ def _opening(source: Source) -> list[NotebookNode]:
 def _closing(source: Source, sources: list[Source]) -> list[NotebookNode]:
     cells = [_cell("markdown", f"## Key points\n\n{_bullets(source.meta['key_points'])}")]
     if source.meta.get("reflection"):
-        cells.append(_cell("markdown", f"## Reflect\n\n{source.meta['reflection'].strip()}\n\n"
-                                       "Write your thoughts in the cell below: it is yours, and "
-                                       "nothing checks it."))
-        cells.append(_cell("markdown", "*Your reflection:*", role="reflection"))
+        item_id = source.meta["reflection"]
+        cells.append(_cell("markdown", f"## Reflect\n\n{written(item_id).prompt}\n\n{UNGRADED}",
+                           role="prompt", written=item_id))
+        cells.append(_cell("markdown", "*Your reflection:*", role="written", written=item_id))
     index = sources.index(source)
     links = []
     if index > 0:
@@ -267,6 +272,16 @@ def nbgrader_metadata(
     if points is not None:
         meta["points"] = points
     return meta
+
+
+def _written_cells(item_id: str, source: Source) -> list[NotebookNode]:
+    """A written item's prompt and the text cell for the answer."""
+    try:
+        item = written(item_id)
+    except KeyError as error:
+        raise SourceError(f"{source.path}: {error}") from None
+    return [_cell("markdown", f"{item.prompt}\n\n{UNGRADED}", role="prompt", written=item_id),
+            _cell("markdown", "*Your answer:*", role="written", written=item_id)]
 
 
 def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[NotebookNode]:
@@ -314,9 +329,11 @@ def _body(source: Source, sources: list[Source], solutions: bool) -> list[Notebo
                 cells += _exercise(argument, source, solutions)
             elif kind == "{course-map}":
                 cells.append(_course_map(sources))
+            elif kind == "{written}":
+                cells += _written_cells(argument, source)
             else:
                 raise SourceError(f"{source.path}:{position + 1}: unknown block {kind!r}; use "
-                                  "python, {exercise} ID or {course-map}.")
+                                  "python, {exercise} ID, {written} ID or {course-map}.")
             position = end
         else:
             text.append(line)

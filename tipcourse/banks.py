@@ -330,8 +330,10 @@ ITEM_ID = re.compile(rf"""["']((?:{'|'.join(SECTION_NAMES)})\.[qe]\d\d)["']""")
 
 
 def item_kind(item_id: object) -> str:
-    """ "exercise" for an exercise's id (``prosecution.e01``), else "question"."""
-    return "exercise" if ".e" in str(item_id) else "question"
+    """ "exercise" for an exercise's id (``prosecution.e01``), "written" for written work
+    (``prosecution.w01``), else "question"."""
+    text = str(item_id)
+    return "exercise" if ".e" in text else "written" if ".w" in text else "question"
 
 
 #: Set in the environment of a grading kernel (``tipcourse grade``): the banks load sealed.

@@ -30,6 +30,7 @@ from .lms_gradebook import (
     possible_points,
     read_lms_gradebook,
 )
+from .manual import ManualError, manual_path, merge_manual, read_manual, write_manual
 from .messages import message
 from .report import SECTION_NAMES
 from .start import run_jupyter, sync_workspace
@@ -93,6 +94,7 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
                         help=message("grade.timeout_help"))
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help=message("grade.memory_help"))
+    parser.add_argument("--manual", metavar="CSV", help=message("grade.manual_help"))
     parser.add_argument("--lms-gradebook", metavar="CSV", help=message("lms.gradebook_help"))
     parser.add_argument("--lms-column", metavar="NAME", help=message("lms.column_help"))
     parser.set_defaults(run=_grade)
@@ -221,6 +223,12 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
             lms = read_lms_gradebook(Path(args.lms_gradebook))
         except LmsGradebookError as error:
             return _fail(message("lms.nothing_graded", error=error), 2)
+    given = None
+    if args.manual:  # read before grading too: a wrong score costs no grading time
+        try:
+            given = read_manual(Path(args.manual))
+        except ManualError as error:
+            return _fail(error, 2)
     if args.assignment:
         try:
             key = Key.from_manifest(Path(args.assignment))
@@ -229,13 +237,21 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     out = Path(args.out)
     results = grade([Path(path) for path in args.submissions], key, args.jobs, args.timeout,
                     args.memory, progress=lambda done, total: progress_bar(done, total, sys.stderr))
+    unmatched = merge_manual(results, given) if given else []
     write_gradebook(results, out)
+    manual = write_manual(results, manual_path(out))
     write_responses(results, responses_path(out))
     feedback = Path(args.feedback) if args.feedback else out.with_name(out.stem + "-feedback")
     write_feedback(results, feedback)
     counts = {status: sum(result.status == status for result in results)
               for status in ("ok", "error", "timeout", "invalid")}
     print(message("grade.done", count=len(results), gradebook=out, feedback=feedback, **counts))
+    if manual is not None:
+        pending = sum(len(result.awaiting) for result in results)
+        print(message("manual.written", path=manual, pending=pending) if pending
+              else message("manual.all_graded", path=manual))
+    if unmatched:
+        print(message("manual.unmatched", count=len(unmatched), rows="; ".join(unmatched)))
     return _fill_lms(lms, results, args.lms_column, key, out) if lms else 0
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -55,6 +56,8 @@ MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_MB = 4096
 LEARNER = "learner"
+#: The label line a written answer cell starts with, e.g. "*Your reflection:*".
+LABEL = re.compile(r"\*[^*]{1,60}:\*")
 
 
 # -- the key ------------------------------------------------------------------------------------
@@ -109,6 +112,9 @@ def _items_from_metadata(ids: Any) -> list[dict[str, Any]]:
             if item_kind(item_id) == "exercise":
                 items.append({"id": found.id, "kind": "exercise", "points": found.points,
                               "variable": found.answer_name})
+            elif item_kind(item_id) == "written":
+                items.append({"id": found.id, "kind": "written", "points": found.points,
+                              "variable": ""})
             else:
                 items.append({"id": found.id, "kind": "question", "points": found.points,
                               "variable": answer_variable(found.id)})
@@ -132,11 +138,20 @@ class Result:
     outcomes: dict[str, Any] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)  # each item's first hint, for feedback
     answers: dict[str, Any] = field(default_factory=dict)  # as given: choice letters unmapped
+    texts: dict[str, str] = field(default_factory=dict)  # written items: the learner's text
+    manual: dict[str, float] = field(default_factory=dict)  # written items: scores given by hand
 
     @property
     def points(self) -> dict[str, float]:
-        return {info["id"]: round(self.outcomes[info["id"]].score * info["points"], 4)
-                if info["id"] in self.outcomes else 0.0 for info in self.items}
+        points = {info["id"]: round(self.outcomes[info["id"]].score * info["points"], 4)
+                  if info["id"] in self.outcomes else 0.0 for info in self.items}
+        return {**points, **{item: score for item, score in self.manual.items() if item in points}}
+
+    @property
+    def awaiting(self) -> list[str]:
+        """The written items of this submission that still wait for a score given by hand."""
+        return [info["id"] for info in self.items
+                if info["kind"] == "written" and info["id"] not in self.manual]
 
     @property
     def score(self) -> float:
@@ -181,6 +196,22 @@ def _cell_items(cell: Any, by_id: dict[str, dict[str, Any]], learner: dict[str, 
     return [by_id[item_id]] if isinstance(item_id, str) and item_id in by_id else []
 
 
+def _written_texts(notebook: Any, items: list[dict[str, Any]]) -> dict[str, str]:
+    """What the learner wrote for each written item: its answer cell without the label line."""
+    wanted = {info["id"] for info in items if info.get("kind") == "written"}
+    texts: dict[str, str] = {}
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {}).get("tipcourse", {})
+        if not isinstance(meta, dict) or meta.get("role") != "written":
+            continue
+        if meta.get("written") in wanted:
+            lines = cell.source.strip().splitlines()
+            if lines and LABEL.fullmatch(lines[0].strip()):
+                lines = lines[1:]
+            texts[meta["written"]] = "\n".join(lines).strip()
+    return texts
+
+
 def _is_test(cell: Any) -> bool:
     """A key notebook's hidden-test cell, for nbgrader: the grader scores by its own key."""
     meta = cell.get("metadata", {}).get("tipcourse", {})
@@ -200,7 +231,7 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
         assignment.get("items") if isinstance(assignment, dict) else None)
     if not items:
         return Result(name, "invalid", detail=message("grade.detail.no_items"))
-    result = Result(name, "ok", items=items)
+    result = Result(name, "ok", items=items, texts=_written_texts(notebook, items))
     find = key.find if key else find_item
     calls = {info["id"]: [list(args) for args in find(info["id"]).calls]
              for info in items if info["kind"] == "exercise" and find(info["id"]).calls}
@@ -227,7 +258,8 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
             wanted = _cell_items(cell, by_id, learner)
             if wanted:
                 captured.update(capture(kernel, wanted, calls))
-        rest = [info for info in [*items, learner] if info["id"] not in captured]
+        rest = [info for info in [*items, learner]
+                if info["id"] not in captured and info.get("kind") != "written"]
         if rest:
             captured.update(capture(kernel, rest, calls))
         if errors:
@@ -255,6 +287,8 @@ def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any])
     if isinstance(learner, str):
         result.learner = one_line("".join(char for char in learner if char.isprintable()), 80)
     for info in result.items:
+        if info["kind"] == "written":
+            continue  # graded by hand: see tipcourse.manual
         item = find(info["id"])
         result.hints[info["id"]] = item.hints[0] if item.hints else ""
         try:

@@ -12,14 +12,15 @@ from .grade import Result
 from .messages import message
 from .outcome import label
 
-__all__ = ["COLUMNS", "RESPONSE_COLUMNS", "answer_text", "feedback_markdown", "responses_path",
-           "write_feedback", "write_gradebook", "write_responses"]
+__all__ = ["COLUMNS", "RESPONSE_COLUMNS", "answer_text", "cell_text", "feedback_markdown",
+           "responses_path", "write_feedback", "write_gradebook", "write_responses"]
 
-COLUMNS = ["submission", "learner", "status", "score", "max_score", "detail"]
+#: ``manual_pending``: how many written items of the row still wait for a score given by hand.
+COLUMNS = ["submission", "learner", "status", "score", "max_score", "manual_pending", "detail"]
 RESPONSE_COLUMNS = ["submission", "learner", "item", "answer", "points"]
 
 
-def _cell_text(value: str) -> str:
+def cell_text(value: str) -> str:
     """A CSV field that no spreadsheet runs as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
@@ -38,11 +39,12 @@ def write_gradebook(results: list[Result], out: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS + item_ids)
         for result in results:
-            points = result.points
-            scores = [_number(points[item]) if item in points else "" for item in item_ids]
-            writer.writerow([_cell_text(result.submission), _cell_text(result.learner),
+            points, awaiting = result.points, result.awaiting
+            scores = [_number(points[item]) if item in points and item not in awaiting else ""
+                      for item in item_ids]
+            writer.writerow([cell_text(result.submission), cell_text(result.learner),
                              result.status, _number(result.score), _number(result.max_score),
-                             _cell_text(result.detail)] + scores)
+                             len(awaiting), cell_text(result.detail)] + scores)
     return out
 
 
@@ -75,9 +77,11 @@ def write_responses(results: list[Result], out: Path) -> Path:
         for result in results:
             points = result.points
             for info in result.items:
+                if info["kind"] == "written":
+                    continue  # the text goes to the manual-grading file
                 answer = answer_text(result.answers.get(info["id"], ...), bool(info.get("options")))
-                writer.writerow([_cell_text(result.submission), _cell_text(result.learner),
-                                 info["id"], _cell_text(answer), _number(points[info["id"]])])
+                writer.writerow([cell_text(result.submission), cell_text(result.learner),
+                                 info["id"], cell_text(answer), _number(points[info["id"]])])
     return out
 
 
@@ -98,7 +102,11 @@ def feedback_markdown(result: Result) -> str:
         outcome = result.outcomes.get(info["id"])
         lines.append(f"## {info['id']} — {_number(points[info['id']])} / {_number(info['points'])}")
         lines.append("")
-        if outcome is None:
+        if info["kind"] == "written":
+            done = info["id"] in result.manual
+            lines.append(message("grade.feedback.manual_done" if done else
+                                 "grade.feedback.manual_pending"))
+        elif outcome is None:
             lines.append(message("grade.feedback.not_run"))
         elif outcome.status == "correct":
             lines.append(f"**{label(outcome)}**")
