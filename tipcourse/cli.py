@@ -16,6 +16,7 @@ from typing import TextIO
 from . import __version__
 from ._store import attempts, database_path, reset
 from .assign import MANIFEST, AssignError, assign
+from .cluster import ClusterError, grade_on_dask
 from .dashboard import progress
 from .datasets import report_metadata
 from .export import ExportError, ExportUsageError, export_file
@@ -80,6 +81,7 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
                         help=message("grade.timeout_help"))
     parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help=message("grade.memory_help"))
+    parser.add_argument("--dask", metavar="ADDRESS", help=message("grade.dask_help"))
     parser.set_defaults(run=_grade)
 
 
@@ -194,8 +196,18 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
         except (OSError, ValueError, KeyError, TypeError) as error:
             return _fail(message("grade.bad_assignment", path=args.assignment, error=error), 2)
     out = Path(args.out)
-    results = grade([Path(path) for path in args.submissions], key, args.jobs, args.timeout,
-                    args.memory, progress=lambda done, total: progress_bar(done, total, sys.stderr))
+    submissions = [Path(path) for path in args.submissions]
+
+    def bar(done: int, total: int) -> None:
+        progress_bar(done, total, sys.stderr)
+
+    if args.dask:
+        try:
+            results = grade_on_dask(submissions, key, args.dask, args.timeout, args.memory, bar)
+        except ClusterError as error:
+            return _fail(error, error.status)
+    else:
+        results = grade(submissions, key, args.jobs, args.timeout, args.memory, progress=bar)
     write_gradebook(results, out)
     feedback = Path(args.feedback) if args.feedback else out.with_name(out.stem + "-feedback")
     write_feedback(results, feedback)
