@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -64,19 +65,18 @@ def _prepared(key: Key | None) -> None:
             _PREPARED.add(graded)
 
 
-def grade_submission(version: str, name: str, content: bytes,
-                     notebooks: dict[str, list[dict[str, Any]]] | None, timeout: float,
+def grade_submission(version: str, name: str, content: bytes, key: Key | None, timeout: float,
                      memory_mb: int, language: str) -> dict[str, Any]:
     """The Dask task: grade one submission (its file ``name`` and ``content``) on this worker.
 
-    Returns the row as plain data, or only this worker's version when it is not ``version``.
+    Returns the row as plain data (every field of the :class:`Result`, each outcome as its
+    fields), or only this worker's version when it is not ``version``.
     """
     if version != __version__:
         from distributed import get_worker
 
         return {"version": __version__, "worker": get_worker().address}
     set_language(language)
-    key = Key(notebooks) if notebooks is not None else None
     _prepared(key)
     folder = Path(tempfile.mkdtemp(prefix="tipcourse-submission-"))
     try:
@@ -85,10 +85,7 @@ def grade_submission(version: str, name: str, content: bytes,
         result = grade_one(path, key, timeout, memory_mb, name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"version": __version__, "submission": result.submission, "status": result.status,
-            "learner": result.learner, "detail": result.detail, "items": result.items,
-            "outcomes": {item: [found.status, found.correct, found.score, found.message]
-                         for item, found in result.outcomes.items()}}
+    return {"version": __version__, **asdict(result)}
 
 
 # -- in the grader ----------------------------------------------------------------------------
@@ -99,9 +96,9 @@ def _row(data: dict[str, Any]) -> Result:
     if "status" not in data:
         raise ClusterError(message("grade.dask.wrong_version", worker=data.get("worker", "?"),
                                    found=data.get("version", "?"), expected=__version__), 1)
-    outcomes = {item: Outcome(*fields) for item, fields in data["outcomes"].items()}
-    return Result(data["submission"], data["status"], data["learner"], data["detail"],
-                  data["items"], outcomes)
+    fields = {name: value for name, value in data.items() if name != "version"}
+    fields["outcomes"] = {item: Outcome(**found) for item, found in data["outcomes"].items()}
+    return Result(**fields)
 
 
 def _content(path: Path) -> bytes | None:
@@ -156,7 +153,6 @@ def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
 
     names = [str(path) for path in submissions]
     results: list[Result | None] = [None] * len(submissions)
-    notebooks = key.notebooks if key is not None else None
     futures = {}
     done = 0
     try:
@@ -169,7 +165,7 @@ def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
                     progress(done, len(submissions))
                 continue
             future = client.submit(grade_submission, __version__, names[index], content,
-                                   notebooks, timeout, memory_mb, get_language(), pure=False)
+                                   key, timeout, memory_mb, get_language(), pure=False)
             futures[future] = index
         for future in as_completed(list(futures), loop=client.loop):
             index = futures[future]
