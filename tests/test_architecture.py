@@ -51,6 +51,7 @@ LAYER = {
     "_moodle": "applications",
     "_qti": "applications",
     "export": "applications",
+    "cluster": "applications",
     "cli": "command line",
     "__main__": "command line",
 }

@@ -17,6 +17,7 @@ from . import __version__
 from ._store import attempts, database_path, reset
 from .analyze import AnalyzeError, analysis
 from .assign import MANIFEST, AssignError, assign
+from .cluster import ClusterError, grade_on_dask
 from .dashboard import progress
 from .datasets import report_metadata
 from .export import ExportError, ExportUsageError, export_file
@@ -97,6 +98,7 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--manual", metavar="CSV", help=message("grade.manual_help"))
     parser.add_argument("--lms-gradebook", metavar="CSV", help=message("lms.gradebook_help"))
     parser.add_argument("--lms-column", metavar="NAME", help=message("lms.column_help"))
+    parser.add_argument("--dask", metavar="ADDRESS", help=message("grade.dask_help"))
     parser.set_defaults(run=_grade)
 
 
@@ -235,8 +237,18 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
         except (OSError, ValueError, KeyError, TypeError) as error:
             return _fail(message("grade.bad_assignment", path=args.assignment, error=error), 2)
     out = Path(args.out)
-    results = grade([Path(path) for path in args.submissions], key, args.jobs, args.timeout,
-                    args.memory, progress=lambda done, total: progress_bar(done, total, sys.stderr))
+    submissions = [Path(path) for path in args.submissions]
+
+    def bar(done: int, total: int) -> None:
+        progress_bar(done, total, sys.stderr)
+
+    if args.dask:
+        try:
+            results = grade_on_dask(submissions, key, args.dask, args.timeout, args.memory, bar)
+        except ClusterError as error:
+            return _fail(error, error.status)
+    else:
+        results = grade(submissions, key, args.jobs, args.timeout, args.memory, progress=bar)
     unmatched = merge_manual(results, given) if given else []
     write_gradebook(results, out)
     manual = write_manual(results, manual_path(out))

@@ -50,7 +50,7 @@ from .messages import message
 from .private import kept_bank
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Key", "Result", "as_lettered_now", "grade",
-           "grade_one"]
+           "grade_one", "prepare"]
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
@@ -332,6 +332,16 @@ def as_lettered_now(question: Any, shown: list[str], value: Any) -> Any:
 
 
 
+def prepare(key: Key | None) -> None:
+    """Load the bank and compute the reference of every exercise ``key`` grades (all without a
+    key), so that each is computed once, in the grader, before any kernel starts."""
+    questions()
+    for item in exercises():
+        if key is None or any(item.id == info["id"] for entries in key.notebooks.values()
+                              for info in entries):
+            item.expected()
+
+
 def grade(submissions: list[Path], key: Key | None, jobs: int | None = None,
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
           progress: Callable[[int, int], None] | None = None) -> list[Result]:
@@ -339,11 +349,7 @@ def grade(submissions: list[Path], key: Key | None, jobs: int | None = None,
 
     ``progress`` is called with (submissions done, submissions in all) after each one.
     """
-    questions()
-    for item in exercises():
-        if key is None or any(item.id == info["id"] for entries in key.notebooks.values()
-                              for info in entries):
-            item.expected()  # every reference is computed here, once, before any kernel starts
+    prepare(key)
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[Result | None] = [None] * len(submissions)
     names = [str(path) for path in submissions]
