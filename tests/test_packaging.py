@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -147,11 +148,22 @@ def test_clone_finds_the_top_level_data_folder():
         pytest.skip("tipcourse is installed from a wheel here, not from this clone")
 
 
+#: README examples that need a cluster this machine does not have: compiled, not run.
+CLUSTER_ONLY = ("dask_jobqueue", "dask_gateway")
+
+
 def test_readme_python_examples_run(tmp_path, monkeypatch):
-    """The README's Python examples run as printed, so the README stays true."""
+    """The README's Python examples run as printed, so the README stays true; the recipes for a
+    batch cluster or Dask Gateway must at least be valid Python."""
     readme = (ROOT / "README.md").read_text("utf-8")
-    blocks = [block.split("```", 1)[0] for block in readme.split("```python\n")[1:]]
+    blocks = [textwrap.dedent(block.split("```", 1)[0].rsplit("\n", 1)[0] + "\n")
+              for block in readme.split("```python\n")[1:]]
     assert blocks, "the README has no Python example"
     monkeypatch.chdir(tmp_path)
+    ran = 0
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), {})
+        code = compile(block, "README.md", "exec")
+        if not any(name in block for name in CLUSTER_ONLY):
+            exec(code, {})
+            ran += 1
+    assert ran >= 2 and len(blocks) - ran == 2

@@ -132,3 +132,21 @@ def test_a_bad_bank_names_the_file_item_and_field_and_writes_nothing(tmp_path, c
     error = capsys.readouterr().err
     assert all(word in error for word in words), error
     assert "Traceback" not in error and not out.exists()
+
+
+def test_the_key_carries_the_private_bank_wherever_it_goes(tmp_path):
+    """A Key holds the kept bank as text: pickled (as for a Dask worker) and with the assignment
+    folder gone, it still scores the private items."""
+    import pickle
+    import shutil
+
+    from tipcourse.grade import Key
+
+    bank = write_bank(tmp_path / "bank")
+    assign(tmp_path / "hw", bank=bank)
+    key = Key.from_manifest(tmp_path / "hw")
+    shutil.rmtree(tmp_path / "hw")
+    travelled = pickle.loads(pickle.dumps(key))
+    item = travelled.find("prosecution.q52")
+    assert item.evaluate(course_copy("prosecution.q52").answer).correct
+    assert travelled.find("prosecution.e51").evaluate(14).correct

@@ -47,7 +47,7 @@ from ._text import one_line, typed_letter, typed_letters
 from .assign import find_item
 from .banks import item_kind
 from .messages import message
-from .private import kept_bank
+from .private import bank_files, kept_bank
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Key", "Result", "as_lettered_now", "grade",
            "grade_one", "prepare"]
@@ -68,7 +68,9 @@ class Key:
     """The instructor's key, in the grader's memory only: per notebook, the items to grade."""
 
     notebooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    bank: Path | None = None  # the instructor's own items (``assign --bank``), kept in key/bank
+    #: The instructor's own items (``assign --bank``): the files of key/bank, as text, so the
+    #: key carries them wherever it goes (a Dask worker need not see the instructor's disk).
+    bank: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_manifest(cls, path: Path) -> Key:
@@ -78,15 +80,15 @@ class Key:
         """
         path = path / "assignment.json" if path.is_dir() else path
         manifest = json.loads(path.read_text("utf-8"))
-        bank = path.parent / manifest["bank"] if manifest.get("bank") else None
+        bank = bank_files(path.parent / manifest["bank"]) if manifest.get("bank") else ()
         key = cls({entry["notebook"]: entry["items"] for entry in manifest["notebooks"]}, bank)
-        if bank is not None:
+        if bank:
             kept_bank(bank)  # read now, so a broken bank stops grading before any kernel starts
         return key
 
     def find(self, item_id: str) -> Any:
         """The grader's copy of an item: the instructor's own, or the course's."""
-        if self.bank is not None and item_id in kept_bank(self.bank).items:
+        if self.bank and item_id in kept_bank(self.bank).items:
             return kept_bank(self.bank).find(item_id)
         return find_item(item_id)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,10 +80,25 @@ def load_private(folder: Path) -> PrivateBank:
     return PrivateBank(folder, items)
 
 
+def bank_files(folder: Path) -> tuple[tuple[str, str], ...]:
+    """The YAML and schema files of a kept bank (``OUT/key/bank``), as (path, text) pairs."""
+    if not folder.is_dir():
+        raise PrivateBankError(message("private.no_folder", folder=folder))
+    return tuple((path.relative_to(folder).as_posix(), path.read_text("utf-8"))
+                 for path in sorted(folder.glob("*/*")) if path.suffix in (".yaml", ".json"))
+
+
 @functools.lru_cache(maxsize=8)
-def kept_bank(folder: Path) -> PrivateBank:
-    """The private bank an assignment keeps (``OUT/key/bank``), loaded once per process."""
-    return load_private(folder)
+def kept_bank(files: tuple[tuple[str, str], ...]) -> PrivateBank:
+    """The private bank of :func:`bank_files`, loaded once per process (on a Dask worker too)."""
+    folder = Path(tempfile.mkdtemp(prefix="tipcourse-bank-"))
+    try:
+        for name, text in files:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, "utf-8")
+        return load_private(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def copy_bank(bank: PrivateBank, out: Path) -> list[Path]:
