@@ -251,3 +251,15 @@ def test_a_worker_prepares_the_references_once_per_key(monkeypatch):
         on_dask._prepared(key)
         on_dask._prepared(other)
     assert calls == [key, other]
+
+
+def test_the_address_is_tried_from_inside_a_running_event_loop(dask_cluster):
+    """In a notebook an event loop is running: trying the address must still work (it once
+    failed with "asyncio.run() cannot be called from a running event loop")."""
+    import asyncio
+
+    async def inside() -> bool:
+        on_dask._connect(dask_cluster["address"])[0].close()
+        return True
+
+    assert asyncio.run(inside())

@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -130,9 +131,11 @@ def _connect(scheduler: Any) -> tuple[Any, bool]:
                              **Security().get_connection_args("client"))
         await comm.close()
 
-    # A Client that fails to connect hangs in its own clean-up, so the address is tried first.
+    # A Client that fails to connect hangs in its own clean-up, so the address is tried first,
+    # in a thread of its own: the caller may be inside a running event loop (a notebook, a test).
     try:
-        asyncio.run(probe())
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(lambda: asyncio.run(probe())).result()
         return Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False), True
     except Exception as error:  # a refused, silent, malformed or foreign address alike
         raise ClusterError(message("grade.dask.no_answer", address=scheduler,
