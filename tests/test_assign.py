@@ -226,6 +226,20 @@ def test_no_handout_can_check_or_look_up_a_graded_item(everything):
                     assert call not in cell.source, (path.name, cell.source)
 
 
+def test_a_chart_gated_on_a_graded_exercise_waits_for_its_form_and_says_so(everything):
+    """Notebook 07 draws charts once an exercise passes its check; sealed, the gate checks the
+    form, and neither the cell nor the text before it still speaks of passing the check."""
+    sealed, _ = everything
+    cells = nbformat.read(sealed / "student" / "07-synthesis.ipynb", as_version=4).cells
+    gates = [index for index, cell in enumerate(cells)
+             if cell.cell_type == "code" and ".valid:" in cell.source]
+    assert len(gates) == 2
+    for index in gates:
+        assert "passes its check" not in cells[index].source
+        assert cells[index - 1].source.startswith("The cell below draws your answer above once")
+        assert ".evaluate(" not in cells[index - 1].source
+
+
 def test_a_sealed_question_is_shown_as_text_with_its_options(everything):
     """Each graded question appears as static Markdown (header, prompt, every option lettered)
     right before its answer cell."""

@@ -317,6 +317,11 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
             shown = [item for item in dict.fromkeys(ITEM_ID.findall(cell.source))
                      if item in graded and item_kind(item) == "question"]
             kept = _sealed_source(cell, graded) if sealed else cell.source
+            if kept is not None and kept != cell.source and GATE.search(cell.source):
+                # A chart that waited for a passing check now waits for a well-formed answer.
+                kept = kept.replace("passes its check", "has the form the grader reads")
+                if cells and cells[-1].cell_type == "markdown":
+                    cells[-1].source = message("assign.gate_note")
             if kept is not None:
                 cell.source = kept
                 cells.append(cell)
