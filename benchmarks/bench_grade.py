@@ -28,9 +28,8 @@ sys.path.insert(0, str(ROOT))
 def run_bare(path: str) -> bool:
     """Execute one notebook with nbclient in a fresh kernel, in a scratch folder."""
     import nbformat
-    from nbclient import NotebookClient
-
     from jupyter_client import KernelManager
+    from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as folder:
