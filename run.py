@@ -3,7 +3,8 @@
     python run.py start    # install into .venv and open the course in JupyterLab
                            # (options go to `tipcourse start`, e.g. --no-browser --port 8890)
     python run.py test     # install into .venv with the test tools and run every test
-                           # (and, as root with apt-get, Debian's Chromium for tests/browser)
+                           # (and, as root with apt-get, Debian's chromium and bubblewrap
+                           # for the browser and grading-sandbox tests)
 
 The first run creates a virtual environment in ``.venv`` and installs tipcourse into it;
 later runs reuse it and reinstall only when ``pyproject.toml`` has changed.
@@ -96,26 +97,35 @@ def start(arguments: list[str]) -> int:
     return subprocess.call([str(python), "-m", "tipcourse", "start", *arguments], cwd=ROOT)
 
 
-def chromium_found(chromium: str = CHROMIUM) -> bool:
-    """Whether Debian's Chromium is there: ``chromium`` itself, or ``chromium`` on PATH."""
-    return os.path.exists(chromium) or shutil.which("chromium") is not None
+#: Debian packages the tests use: the program each puts on PATH, and what it is for.
+DEBIAN_PACKAGES = {
+    "chromium": ("chromium", "the browser tests (tests/browser)"),
+    "bubblewrap": ("bwrap", "the grading sandbox tests (tests/test_sandbox.py)"),
+}
 
 
-def ensure_chromium(chromium: str = CHROMIUM, apt_get: str | None = None) -> bool:
-    """Install Chromium for the browser tests when it is missing and this is root with apt-get.
+def package_found(package: str) -> bool:
+    """Whether the program of a Debian package in DEBIAN_PACKAGES is there."""
+    program = DEBIAN_PACKAGES[package][0]
+    return (program == "chromium" and os.path.exists(CHROMIUM)) or shutil.which(program) is not None
 
-    Playwright cannot download its own browser here, so tests/browser drive Debian's
-    Chromium. Elsewhere, one line says that those tests will be skipped (and fail under
-    CI=true). Returns whether Chromium is there afterwards.
+
+def ensure_package(package: str, apt_get: str | None = None) -> bool:
+    """Install a Debian package the tests need when it is missing and this is root with apt-get.
+
+    Playwright cannot download its own browser here, so tests/browser drive Debian's Chromium;
+    the grading sandbox is bubblewrap. Elsewhere, one line says which tests will be skipped
+    (and fail under CI=true). Returns whether the program is there afterwards.
     """
-    if chromium_found(chromium):
+    program, purpose = DEBIAN_PACKAGES[package]
+    if package_found(package):
         return True
     apt_get = apt_get or shutil.which("apt-get")
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     if not (apt_get and is_root):
         print(
-            "Chromium is not installed, so the browser tests (tests/browser) will be skipped "
-            "(and fail under CI=true); to run them, install it: sudo apt-get install chromium",
+            f"{program} is not installed, so {purpose} will be skipped (and fail under "
+            f"CI=true); to run them, install it: sudo apt-get install {package}",
             flush=True,
         )
         return False
@@ -125,24 +135,24 @@ def ensure_chromium(chromium: str = CHROMIUM, apt_get: str | None = None) -> boo
         print(f"Running: apt-get {' '.join(words)}", flush=True)
         return subprocess.call([apt_get, *words], env=environment, stdin=subprocess.DEVNULL)
 
-    print("Chromium is missing: installing Debian's chromium package for the browser tests.",
+    print(f"{program} is missing: installing Debian's {package} package for {purpose}.",
           flush=True)
     updated = False
     if not any(APT_LISTS.glob("*Packages*")):  # no package lists yet: apt-get knows nothing
         apt("update")
         updated = True
-    status = apt("install", "-y", "chromium")
+    status = apt("install", "-y", package)
     if status != 0 and not updated:  # stale package lists: update them and try once more
         apt("update")
-        status = apt("install", "-y", "chromium")
-    if status != 0 or not chromium_found(chromium):
+        status = apt("install", "-y", package)
+    if status != 0 or not package_found(package):
         print(
-            "Could not install Chromium (see apt-get's message above): the browser tests will "
-            "be skipped (and fail under CI=true).",
+            f"Could not install {package} (see apt-get's message above): {purpose} will be "
+            "skipped (and fail under CI=true).",
             flush=True,
         )
         return False
-    print(f"Chromium installed: {shutil.which('chromium') or chromium}", flush=True)
+    print(f"{package} installed: {shutil.which(program) or program}", flush=True)
     return True
 
 
@@ -165,7 +175,8 @@ def parallel(python: Path, arguments: list[str]) -> list[str]:
 def test(arguments: list[str]) -> int:
     """Run every test, in parallel with pytest-xdist; finding no tests counts as a failure."""
     python = ensure_environment("test")
-    ensure_chromium()
+    for package in DEBIAN_PACKAGES:
+        ensure_package(package)
     command = [str(python), "-m", "pytest", *parallel(python, arguments), *arguments]
     status = subprocess.call(command, cwd=ROOT)
     if status == 5:

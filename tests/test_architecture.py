@@ -39,6 +39,7 @@ LAYER = {
     "_cells": "applications",
     "private": "applications",
     "assign": "applications",
+    "_bwrap": "applications",
     "_sandbox": "applications",
     "grade": "applications",
     "gradebook": "applications",

@@ -39,7 +39,7 @@ def test_without_xdist_the_tests_run_in_one_process(monkeypatch):
 def test_collecting_no_tests_is_a_failure(monkeypatch, capsys):
     """pytest's exit 5 (no tests collected) becomes 1, with a line that says why."""
     monkeypatch.setattr(run, "ensure_environment", lambda extras: Path(sys.executable))
-    monkeypatch.setattr(run, "ensure_chromium", lambda: True)
+    monkeypatch.setattr(run, "ensure_package", lambda package: True)
     commands = []
 
     def call(command, **kwargs):
@@ -57,3 +57,28 @@ def test_an_unknown_command_prints_the_usage(monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", ["run.py", "strat"])
     assert run.main() == 2
     assert "run.py start" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("package", list(run.DEBIAN_PACKAGES))
+def test_a_missing_package_is_installed_as_root_with_apt_get(tmp_path, monkeypatch, capsys,
+                                                             package):
+    """As root with apt-get, a missing test package (chromium, bubblewrap) is installed; the
+    fake apt-get here puts its program on PATH, as Debian's would."""
+    program = run.DEBIAN_PACKAGES[package][0]
+    apt_get = tmp_path / "apt-get"
+    apt_get.write_text(f'#!/bin/sh\n[ "$1" = install ] && printf "#!/bin/sh\\n" > {tmp_path}/'
+                       f'{program} && /bin/chmod +x {tmp_path}/{program}\nexit 0\n')
+    apt_get.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(run, "CHROMIUM", str(tmp_path / "no-chromium"))
+    monkeypatch.setattr(run.os, "geteuid", lambda: 0)
+    assert run.ensure_package(package, apt_get=str(apt_get)) is True
+    assert f"installing Debian's {package} package" in capsys.readouterr().out
+
+
+def test_a_missing_package_without_root_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setattr(run, "package_found", lambda package: False)
+    monkeypatch.setattr(run.os, "geteuid", lambda: 1000)
+    assert run.ensure_package("bubblewrap") is False
+    printed = capsys.readouterr().out
+    assert "sudo apt-get install bubblewrap" in printed and "fail under CI=true" in printed

@@ -27,6 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from ._bwrap import NOBODY, jailed_command
 from .banks import GRADING
 from .messages import message
 
@@ -287,13 +288,32 @@ class Died(Exception):
 class Kernel:
     """One sandboxed kernel, driven directly over its shell channel (outputs are never read)."""
 
-    def __init__(self, folder: Path, deadline: float, memory_mb: int) -> None:
+    def __init__(self, folder: Path, deadline: float, memory_mb: int,
+                 sandbox: str = "none") -> None:
         from jupyter_client import KernelManager
+
+        class Jailed(KernelManager):
+            """A kernel manager whose kernel command runs inside ``prefix``."""
+
+            prefix: list[str] = []
+
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                return [*self.prefix, *super().format_kernel_cmd(extra_arguments)]
 
         self.run_id = uuid.uuid4().hex
         self.folder = folder
         self.deadline = deadline
-        self.manager = KernelManager(kernel_name="python3")
+        self.manager = Jailed(kernel_name="python3")
+        limit = memory_mb * 1024 * 1024 if memory_mb else 0
+        if sandbox == "bwrap":
+            self.manager.prefix = jailed_command(folder, limit)
+            self.manager.connection_file = str(folder / ".kernel.json")
+            self.manager.transport = "ipc"
+            self.manager.ip = str(folder / ".kernel-ipc")
+            self.manager.write_connection_file()
+            if os.geteuid() == 0:  # the kernel runs as nobody: its folder must be its own
+                for path in [folder, *folder.rglob("*")]:
+                    os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
         self.manager.connection_file = str(folder / ".kernel.json")
         # Sockets as files in the folder: no TCP port that another local user could reach.
         self.manager.transport = "ipc"
@@ -303,7 +323,7 @@ class Kernel:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         provisioner: Any = self.manager.provisioner  # a LocalProvisioner: it holds the Popen
         self.pid = provisioner.process.pid
-        if memory_mb and hasattr(__import__("resource"), "prlimit"):
+        if sandbox != "bwrap" and memory_mb and hasattr(__import__("resource"), "prlimit"):
             import resource
 
             limit = memory_mb * 1024 * 1024

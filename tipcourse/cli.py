@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._bwrap import SANDBOXES, SandboxError, choose
 from ._store import attempts, database_path, reset
 from .analyze import AnalyzeError, analysis
 from .assign import MANIFEST, AssignError, assign
@@ -99,6 +100,8 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--lms-gradebook", metavar="CSV", help=message("lms.gradebook_help"))
     parser.add_argument("--lms-column", metavar="NAME", help=message("lms.column_help"))
     parser.add_argument("--dask", metavar="ADDRESS", help=message("grade.dask_help"))
+    parser.add_argument("--sandbox", choices=SANDBOXES, default="auto",
+                        help=message("grade.sandbox_help"))
     parser.set_defaults(run=_grade)
 
 
@@ -242,13 +245,21 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     def bar(done: int, total: int) -> None:
         progress_bar(done, total, sys.stderr)
 
+    try:
+        jailed, warning = choose(args.sandbox)
+    except SandboxError as error:
+        return _fail(error, 2)
+    if warning:
+        print(warning, file=sys.stderr)
     if args.dask:
         try:
-            results = grade_on_dask(submissions, key, args.dask, args.timeout, args.memory, bar)
+            results = grade_on_dask(submissions, key, args.dask, args.timeout, args.memory, bar,
+                                    sandbox=jailed)
         except ClusterError as error:
             return _fail(error, error.status)
     else:
-        results = grade(submissions, key, args.jobs, args.timeout, args.memory, progress=bar)
+        results = grade(submissions, key, args.jobs, args.timeout, args.memory, progress=bar,
+                        sandbox=jailed)
     unmatched = merge_manual(results, given) if given else []
     write_gradebook(results, out)
     manual = write_manual(results, manual_path(out))

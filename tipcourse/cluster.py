@@ -67,7 +67,7 @@ def _prepared(key: Key | None) -> None:
 
 
 def grade_submission(version: str, name: str, content: bytes, key: Key | None, timeout: float,
-                     memory_mb: int, language: str) -> dict[str, Any]:
+                     memory_mb: int, language: str, sandbox: str = "auto") -> dict[str, Any]:
     """The Dask task: grade one submission (its file ``name`` and ``content``) on this worker.
 
     Returns the row as plain data (every field of the :class:`Result`, each outcome as its
@@ -83,7 +83,7 @@ def grade_submission(version: str, name: str, content: bytes, key: Key | None, t
     try:
         path = folder / (Path(name).name or "submission.ipynb")
         path.write_bytes(content)
-        result = grade_one(path, key, timeout, memory_mb, name)
+        result = grade_one(path, key, timeout, memory_mb, name, sandbox)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"version": __version__, **asdict(result)}
@@ -145,7 +145,8 @@ def _connect(scheduler: Any) -> tuple[Any, bool]:
 
 def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
                   timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
-                  progress: Callable[[int, int], None] | None = None) -> list[Result]:
+                  progress: Callable[[int, int], None] | None = None,
+                  sandbox: str = "auto") -> list[Result]:
     """Grade every submission on the Dask cluster of ``scheduler`` (its address, or a connected
     ``distributed.Client``); rows come back in the order given, as local grading gives them.
 
@@ -162,13 +163,13 @@ def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
         for index, path in enumerate(submissions):
             content = _content(path)
             if content is None:  # local grading reads nothing more of it either: no kernel
-                results[index] = grade_one(path, key, timeout, memory_mb, names[index])
+                results[index] = grade_one(path, key, timeout, memory_mb, names[index], sandbox)
                 done += 1
                 if progress is not None:
                     progress(done, len(submissions))
                 continue
             future = client.submit(grade_submission, __version__, names[index], content,
-                                   key, timeout, memory_mb, get_language(), pure=False)
+                                   key, timeout, memory_mb, get_language(), sandbox, pure=False)
             futures[future] = index
         for future in as_completed(list(futures), loop=client.loop):
             index = futures[future]

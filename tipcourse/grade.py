@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from . import outcome
+from ._bwrap import choose
 from ._cells import answer_variable
 from ._exercises import exercises
 from ._questions import questions
@@ -221,9 +222,15 @@ def _is_test(cell: Any) -> bool:
 
 
 def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
-              memory_mb: int = DEFAULT_MEMORY_MB, name: str | None = None) -> Result:
-    """Grade one submission; never raises for anything in the submission."""
+              memory_mb: int = DEFAULT_MEMORY_MB, name: str | None = None,
+              sandbox: str = "auto") -> Result:
+    """Grade one submission; never raises for anything in the submission.
+
+    ``sandbox``: "bwrap", "none" or "auto" (see :mod:`tipcourse._bwrap`); raises SandboxError
+    when "bwrap" cannot run here.
+    """
     name = name or str(path)
+    jailed = choose(sandbox)[0]
     notebook, why = _read(path)
     if notebook is None:
         return Result(name, "invalid", detail=why)
@@ -248,7 +255,7 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
         for cache in font_cache():
             (folder / ".matplotlib").mkdir(exist_ok=True)
             shutil.copy(cache, folder / ".matplotlib" / cache.name)
-        kernel = Kernel(folder, start + timeout, memory_mb)
+        kernel = Kernel(folder, start + timeout, memory_mb, jailed)
         kernel.ready()
         for number, cell in enumerate(notebook.cells, 1):
             if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
@@ -346,7 +353,8 @@ def prepare(key: Key | None) -> None:
 
 def grade(submissions: list[Path], key: Key | None, jobs: int | None = None,
           timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB,
-          progress: Callable[[int, int], None] | None = None) -> list[Result]:
+          progress: Callable[[int, int], None] | None = None,
+          sandbox: str = "auto") -> list[Result]:
     """Grade every submission, ``jobs`` at a time; rows come back in the order given.
 
     ``progress`` is called with (submissions done, submissions in all) after each one.
@@ -356,8 +364,8 @@ def grade(submissions: list[Path], key: Key | None, jobs: int | None = None,
     results: list[Result | None] = [None] * len(submissions)
     names = [str(path) for path in submissions]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(grade_one, path, key, timeout, memory_mb, names[index]): index
-                   for index, path in enumerate(submissions)}
+        futures = {pool.submit(grade_one, path, key, timeout, memory_mb, names[index],
+                               sandbox): index for index, path in enumerate(submissions)}
         for done, future in enumerate(as_completed(futures), 1):
             index = futures[future]
             try:

@@ -1,0 +1,154 @@
+"""The jail each grading kernel runs in: bubblewrap (``tipcourse grade --sandbox``).
+
+With ``bwrap`` a submission's kernel gets its own PID namespace (when grading of the submission
+ends, every process it started dies with the namespace's init: ``--die-with-parent``), no
+network (``--unshare-net``, part of ``--unshare-all``), a read-only view of the Python
+environment and the system's programs and libraries, a private ``/tmp``, and one writable
+folder: its own, which holds only its submission and is its home and working directory. Nothing
+else of the machine is there: not the key, not the other submissions, not the gradebook's folder,
+not the instructor's home. The kernel's connection to the grader is a set of IPC sockets in that
+folder, which the grader sees from outside.
+
+``auto`` (the default) uses bubblewrap where it runs, and otherwise grades unsandboxed and says
+so once; ``bwrap`` insists; ``none`` runs kernels as the grader's own processes (as before).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .datasets import data_dir
+from .messages import message
+
+__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "jail", "jailed_command"]
+
+SANDBOXES = ("auto", "bwrap", "none")
+#: The user a sandboxed kernel runs as when the grader runs as root.
+NOBODY = 65534
+#: How many processes and threads a sandboxed kernel may start (a fork bomb stops there).
+PROCESSES = 256
+#: What a kernel may read, when there: the system's programs, libraries and their settings.
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache",
+          "/etc/localtime", "/etc/alternatives", "/etc/ssl", "/etc/fonts")
+
+
+class SandboxError(RuntimeError):
+    """bubblewrap was asked for and cannot run here; the message says what to do."""
+
+
+def _readable() -> list[str]:
+    """The folders a kernel reads: the system's, the Python environment's and tipcourse's."""
+    import tipcourse
+
+    places = [*SYSTEM, sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(
+        sys.executable)), str(Path(tipcourse.__file__).resolve().parent), str(data_dir())]
+    found: list[str] = []
+    for place in places:
+        if os.path.exists(place) and place not in found:
+            found.append(place)
+    return found
+
+
+def jail(folder: Path) -> list[str]:
+    """The bwrap command line that runs a program in the sandbox of ``folder``.
+
+    Run by root, bubblewrap needs no user namespace: the program inside starts as root with no
+    capability but the two that let ``setpriv`` make it ``nobody`` for good (a real user, whom
+    the limit on processes binds; root is exempt from it).
+    """
+    command = [shutil.which("bwrap") or "bwrap"]
+    if os.geteuid() == 0:
+        command += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                    "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        command += ["--unshare-all"]
+    # JPY_PARENT_PID names the grader's process, which the kernel cannot see from its own PID
+    # namespace (it would take its parent for gone); --die-with-parent does that job here.
+    command += ["--die-with-parent", "--new-session", "--unsetenv", "JPY_PARENT_PID",
+                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    made: set[str] = {"/", "/tmp"}
+    for place in [*_readable(), str(folder)]:
+        # The folders on the way are the sandbox's own, open to the kernel's user to pass.
+        for parent in reversed(Path(place).parents):
+            if str(parent) not in made:
+                command += ["--perms", "0755", "--dir", str(parent)]
+                made.add(str(parent))
+        if place == str(folder):
+            command += ["--bind", place, place]
+        elif os.path.islink(place):  # e.g. /lib → usr/lib on merged-/usr systems
+            command += ["--symlink", os.readlink(place), place]
+        else:
+            command += ["--ro-bind", place, place]
+        made.add(place)
+    command += ["--chdir", str(folder)]
+    if os.geteuid() == 0:
+        command += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}",
+                    f"--regid={NOBODY}", "--clear-groups", "--"]
+    return command
+
+
+def _tasks(uid: int) -> int:
+    """How many processes and threads ``uid`` runs now (what RLIMIT_NPROC counts)."""
+    count = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and entry.stat().st_uid == uid:
+                count += len(os.listdir(entry / "task"))
+        except OSError:
+            continue
+    return count
+
+
+def jailed_command(folder: Path, memory: int) -> list[str]:
+    """The command prefix of a sandboxed kernel: its limits (``memory`` bytes of address space,
+    no core files, at most PROCESSES more processes and threads), then the jail.
+
+    The limits go on before bubblewrap starts, so that every process inside inherits them. Run
+    as root, the kernel runs as ``nobody`` (see :func:`jail`).
+    """
+    uid = NOBODY if os.geteuid() == 0 else os.getuid()
+    limits = [shutil.which("prlimit") or "prlimit", f"--as={memory or 'unlimited'}", "--core=0",
+              f"--nproc={_tasks(uid) + PROCESSES}", "--"]
+    return [*limits, *jail(folder)]
+
+
+@functools.lru_cache(maxsize=1)
+def _problem() -> str:
+    """Why bubblewrap cannot sandbox a kernel here, or "" when it can (tried once)."""
+    if not sys.platform.startswith("linux"):
+        return message("sandbox.not_linux")
+    if shutil.which("bwrap") is None:
+        return message("sandbox.no_bwrap")
+    with tempfile.TemporaryDirectory(prefix="tipcourse-bwrap-") as folder:
+        try:
+            if os.geteuid() == 0:
+                os.chown(folder, NOBODY, NOBODY)
+            done = subprocess.run([*jailed_command(Path(folder), 0), sys.executable, "-c", "pass"],
+                                  capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return str(error)
+    if done.returncode != 0:
+        return message("sandbox.bwrap_fails", error=(done.stderr.strip() or "?")[-200:])
+    return ""
+
+
+def choose(sandbox: str) -> tuple[str, str]:
+    """The sandbox to grade in ("bwrap" or "none") for the one asked, and a one-line warning
+    when ``auto`` has to grade unsandboxed; raises SandboxError when ``bwrap`` cannot run."""
+    if sandbox not in SANDBOXES:
+        raise SandboxError(message("sandbox.unknown", sandbox=sandbox,
+                                   choices=", ".join(SANDBOXES)))
+    if sandbox == "none":
+        return "none", ""
+    problem = _problem()
+    if not problem:
+        return "bwrap", ""
+    if sandbox == "bwrap":
+        raise SandboxError(message("sandbox.missing", problem=problem))
+    return "none", message("sandbox.unsandboxed", problem=problem)
