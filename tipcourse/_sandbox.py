@@ -362,6 +362,7 @@ class Kernel:
                 return reply["content"]
 
     def close(self) -> None:
+        namespaces = _namespaces_below(self.pid)  # the sandbox's, read while bwrap still runs
         try:
             self.client.stop_channels()
         finally:
@@ -370,6 +371,44 @@ class Kernel:
             except Exception:  # a kernel already gone: the process group is killed below
                 pass
             _kill_leftovers(self.run_id, self.pid, self.folder)
+            _empty(namespaces)
+
+
+def _namespaces_below(pid: int) -> set[str]:
+    """The PID namespaces of ``pid``'s children that are not ``pid``'s own: a sandbox's."""
+    own = _namespace(pid)
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children = task.read_text().split()
+        except OSError:
+            continue
+        found |= {_namespace(int(child)) for child in children}
+    return {name for name in found if name and name != own}
+
+
+def _namespace(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return ""
+
+
+def _empty(namespaces: set[str], wait: float = 5.0) -> None:
+    """Kill every process left in ``namespaces`` and wait until none is left: when grading of a
+    submission ends, nothing it started runs on (the namespace's end does it; this makes sure)."""
+    deadline = time.monotonic() + wait
+    while namespaces:
+        left = [entry for entry in Path("/proc").iterdir()
+                if entry.name.isdigit() and _namespace(int(entry.name)) in namespaces]
+        if not left or time.monotonic() > deadline:
+            return
+        for entry in left:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+            except OSError:
+                continue
+        time.sleep(0.02)
 
 
 def capture(kernel: Kernel, items: list[dict[str, Any]], calls: dict[str, list]) -> dict[str, Any]:
