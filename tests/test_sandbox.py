@@ -63,6 +63,9 @@ learner = "started"
 """
 
 
+BOMB = "import os\nwhile True:\n    if os.fork() == 0:\n        import time\n        time.sleep(60)\n        os._exit(0)"
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The batch: each hostile notebook graded in the sandbox; the escape also without it."""
@@ -100,8 +103,7 @@ def hostile(tmp_path_factory):
         "home": outcome(f"open({str(home_secret)!r}).read()"),
         "network": outcome(f"import socket\nsocket.create_connection(('127.0.0.1', {port}), 3)"),
         "write": outcome(f"open({str(outside / 'written.txt')!r}, 'w').write('mine')"),
-        "bomb": "import os\nwhile True:\n    if os.fork() == 0:\n"
-                "        import time\n        time.sleep(60)\n        os._exit(0)",
+        "bomb": BOMB,
     }
     paths = {}
     for name, code in cases.items():
@@ -205,27 +207,49 @@ def test_bwrap_that_cannot_run_stops_grade_with_a_message(tmp_path, capsys, monk
     assert list(csv.DictReader(open(out, encoding="utf-8")))[0]["score"] == "5"
 
 
-def test_the_sandbox_runs_as_an_ordinary_user_too():
-    """Not only as root: graded by a process running as nobody, in its own user namespace."""
+def test_the_sandbox_holds_when_an_ordinary_user_grades():
+    """Not only as root: the grader runs as an ordinary user (nobody here), so bubblewrap uses a
+    user namespace of its own. A right notebook scores full marks; the fork bomb is stopped by
+    the user's own limit and is an error row; the detached grandchild is gone on return."""
     need_bwrap()
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("this machine runs the tests as an ordinary user already")
     folder = Path(tempfile.mkdtemp(prefix="tipcourse-as-user-"))  # pytest's own is root's only
     try:
-        as_user(folder)
+        rows = as_user(folder)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    assert rows["good"] == ["ok", "5.0", "Ana"]
+    assert rows["bomb"][:2] == ["error", "5.0"]
+    assert rows["escape"] == ["ok", "5.0", "started", "0"]
 
 
-def as_user(folder: Path) -> None:
+def as_user(folder: Path) -> dict[str, list[str]]:
+    """Grade three notebooks as nobody; each row as (status, score, learner[, escaped])."""
     os.chown(folder, _bwrap.NOBODY, _bwrap.NOBODY)
-    (folder / "good.ipynb").write_text(notebook(answers()), "utf-8")
-    os.chown(folder / "good.ipynb", _bwrap.NOBODY, _bwrap.NOBODY)
-    script = ("import sys, pathlib, tipcourse.grade as g; [r] = g.grade([pathlib.Path(sys.argv[1])],"
-              " None, jobs=1, timeout=60, sandbox='bwrap'); print(r.status, r.score, r.learner)")
+    cases = {"good": answers(),
+             "bomb": [answers()[0], cell(BOMB), *answers()[1:]],
+             "escape": [answers()[0], cell(ESCAPE.replace("LATE", repr(str(folder / "late"))),
+                                           role="learner"), *answers()[2:]]}
+    for name, cells in cases.items():
+        (folder / f"{name}.ipynb").write_text(notebook(cells), "utf-8")
+        os.chown(folder / f"{name}.ipynb", _bwrap.NOBODY, _bwrap.NOBODY)
+    script = f"""
+import os, pathlib, sys, tipcourse.grade as g
+for path in sys.argv[1:]:
+    [r] = g.grade([pathlib.Path(path)], None, jobs=1, timeout=60, sandbox="bwrap")
+    left = sum(b"{MARK}" in p.joinpath("cmdline").read_bytes()  # this script's own is not one
+               for p in pathlib.Path("/proc").iterdir()
+               if p.name.isdigit() and p.name != str(os.getpid()) and p.exists())
+    print(pathlib.Path(path).stem, r.status, r.score, r.learner or "-", left)
+"""
     done = subprocess.run(
         ["setpriv", f"--reuid={_bwrap.NOBODY}", f"--regid={_bwrap.NOBODY}", "--clear-groups",
-         sys.executable, "-c", script, str(folder / "good.ipynb")],
-        capture_output=True, text=True, timeout=300, cwd=folder,
+         sys.executable, "-c", script, *(str(folder / f"{name}.ipynb") for name in cases)],
+        capture_output=True, text=True, timeout=600, cwd=folder,
         env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)})
-    assert done.stdout.split() == ["ok", "5.0", "Ana"], done.stderr[-2000:]
+    rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if line}
+    assert set(rows) == set(cases), done.stderr[-2000:]
+    rows["good"] = rows["good"][:3]
+    rows["bomb"] = rows["bomb"][:2]
+    return rows
