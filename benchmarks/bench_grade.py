@@ -14,7 +14,6 @@ Prints both times and their ratio; the target (issue 12) is grading ≤ 0.6 × b
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -23,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _copies import key_copies  # noqa: E402 (beside this script)
 
 
 def run_bare(path: str) -> bool:
@@ -52,19 +53,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
-    from tipcourse.assign import assign
     from tipcourse.grade import Key, grade
 
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as scratch:
         folder = Path(scratch)
-        assign(folder / "hw", notebooks=[args.notebook])
-        [key_notebook] = sorted((folder / "hw" / "key").glob("*.ipynb"))
-        copies = []
-        for number in range(args.copies):
-            copy = folder / "submissions" / f"learner{number:02d}-{key_notebook.name}"
-            copy.parent.mkdir(exist_ok=True)
-            shutil.copy(key_notebook, copy)
-            copies.append(copy)
+        key_notebook, copies = key_copies(folder, args.notebook, args.copies)
         cells = sum(1 for _ in __import__("nbformat").read(key_notebook, 4).cells)
         print(f"{args.copies} copies of {key_notebook.name} ({cells} cells), {args.jobs} jobs")
 

@@ -11,7 +11,6 @@ ratio; the target (issue 13) is the sandbox at most 1.10 × the time without it.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _copies import key_copies  # noqa: E402 (beside this script)
 
 
 def main() -> int:
@@ -29,7 +30,6 @@ def main() -> int:
     args = parser.parse_args()
 
     from tipcourse._bwrap import choose
-    from tipcourse.assign import assign
     from tipcourse.grade import Key, grade
 
     if choose("auto")[0] != "bwrap":
@@ -37,14 +37,7 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="bench-sandbox-") as scratch:
         folder = Path(scratch)
-        assign(folder / "hw", notebooks=[args.notebook])
-        [key_notebook] = sorted((folder / "hw" / "key").glob("*.ipynb"))
-        copies = []
-        for number in range(args.copies):
-            copy = folder / "submissions" / f"learner{number:02d}-{key_notebook.name}"
-            copy.parent.mkdir(exist_ok=True)
-            shutil.copy(key_notebook, copy)
-            copies.append(copy)
+        key_notebook, copies = key_copies(folder, args.notebook, args.copies)
         key = Key.from_manifest(folder / "hw")
         print(f"{args.copies} copies of {key_notebook.name}, {args.jobs} jobs")
         times: dict[str, list[float]] = {"none": [], "bwrap": []}
