@@ -394,13 +394,21 @@ def _namespace(pid: int) -> str:
         return ""
 
 
+def _running(entry: Path) -> bool:
+    """Whether the process of a /proc entry still runs (a zombie only waits to be reaped)."""
+    try:
+        return (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
 def _empty(namespaces: set[str], wait: float = 5.0) -> None:
     """Kill every process left in ``namespaces`` and wait until none is left: when grading of a
     submission ends, nothing it started runs on (the namespace's end does it; this makes sure)."""
     deadline = time.monotonic() + wait
     while namespaces:
-        left = [entry for entry in Path("/proc").iterdir()
-                if entry.name.isdigit() and _namespace(int(entry.name)) in namespaces]
+        left = [entry for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                and _namespace(int(entry.name)) in namespaces and _running(entry)]
         if not left or time.monotonic() > deadline:
             return
         for entry in left:
