@@ -257,9 +257,13 @@ def test_the_address_is_tried_from_inside_a_running_event_loop(dask_cluster):
     """In a notebook an event loop is running: trying the address must still work (it once
     failed with "asyncio.run() cannot be called from a running event loop")."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside() -> bool:
         on_dask._connect(dask_cluster["address"])[0].close()
         return True
 
-    assert asyncio.run(inside())
+    # In a thread of its own, so that whatever loop another test left in this thread's state
+    # cannot stop asyncio.run here: inside it, a loop runs while _connect is called.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(asyncio.run, inside()).result(timeout=60)
