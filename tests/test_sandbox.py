@@ -103,6 +103,7 @@ def hostile(tmp_path_factory):
         "home": outcome(f"open({str(home_secret)!r}).read()"),
         "network": outcome(f"import socket\nsocket.create_connection(('127.0.0.1', {port}), 3)"),
         "write": outcome(f"open({str(outside / 'written.txt')!r}, 'w').write('mine')"),
+        "write_tmp": outcome("open('/tmp/written-in-tmp.txt', 'w').write('mine')"),
         "bomb": BOMB,
     }
     paths = {}
@@ -169,8 +170,11 @@ def test_no_connection_reaches_a_server_on_localhost(hostile):
 
 
 def test_nothing_is_written_outside_the_sandbox_folder(hostile):
+    """Neither a folder of the grader's nor the sandbox's own /tmp can be written."""
     assert hostile["results"]["write"].learner.startswith("blocked: ")
     assert not (hostile["outside"] / "written.txt").exists()
+    assert hostile["results"]["write_tmp"].learner.startswith("blocked: ")
+    assert not Path("/tmp/written-in-tmp.txt").exists()
 
 
 def test_a_fork_bomb_is_contained_and_reported_as_an_error(hostile):
@@ -185,7 +189,7 @@ def test_a_fork_bomb_is_contained_and_reported_as_an_error(hostile):
 
 
 def test_a_right_submission_still_scores_full_marks_in_the_sandbox(hostile):
-    for name in ("key", "other", "home", "network", "write"):
+    for name in ("key", "other", "home", "network", "write", "write_tmp"):
         assert (hostile["results"][name].status, hostile["results"][name].score) == ("ok", 5)
 
 

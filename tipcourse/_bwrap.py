@@ -3,8 +3,8 @@
 With ``bwrap`` a submission's kernel gets its own PID namespace (when grading of the submission
 ends, every process it started dies with the namespace's init: ``--die-with-parent``), no
 network (``--unshare-net``, part of ``--unshare-all``), a read-only view of the Python
-environment and the system's programs and libraries, a private ``/tmp``, and one writable
-folder: its own, which holds only its submission and is its home and working directory. Nothing
+environment and the system's programs and libraries, and one writable folder: its own (also
+its ``TMPDIR``), which holds only its submission and is its home and working directory. Nothing
 else of the machine is there: not the key, not the other submissions, not the gradebook's folder,
 not the instructor's home. The kernel's connection to the grader is a set of IPC sockets in that
 folder, which the grader sees from outside.
@@ -71,8 +71,8 @@ def jail(folder: Path) -> list[str]:
     # JPY_PARENT_PID names the grader's process, which the kernel cannot see from its own PID
     # namespace (it would take its parent for gone); --die-with-parent does that job here.
     command += ["--die-with-parent", "--new-session", "--unsetenv", "JPY_PARENT_PID",
-                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    made: set[str] = {"/", "/tmp"}
+                "--proc", "/proc", "--dev", "/dev"]
+    made: set[str] = {"/"}
     for place in [*_readable(), str(folder)]:
         # The folders on the way are the sandbox's own, open to the kernel's user to pass.
         for parent in reversed(Path(place).parents):
@@ -86,7 +86,9 @@ def jail(folder: Path) -> list[str]:
         else:
             command += ["--ro-bind", place, place]
         made.add(place)
-    command += ["--chdir", str(folder)]
+    # Everything but the kernel's own folder (and /dev, /proc) read-only, /tmp included: its
+    # TMPDIR is its folder.
+    command += ["--remount-ro", "/", "--chdir", str(folder)]
     if os.geteuid() == 0:
         command += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}",
                     f"--regid={NOBODY}", "--clear-groups", "--"]
