@@ -1,19 +1,22 @@
-"""The cells that ``assign`` writes for a graded item, shared by course and private items."""
+"""A graded item as ``assign`` writes it: its cells and its manifest entry, for course and
+private items alike."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ._questions import CHOICE_TYPES
+from ._exercises import exercise
+from ._questions import CHOICE_TYPES, question
 from ._text import one_line
 from ._wording import header, instruction
+from ._written import written
 from .authoring import BEGIN, END, nbgrader_metadata
 from .banks import item_kind
 from .compare import kind_of
 from .messages import message
 
-__all__ = ["LEARNER_VARIABLE", "answer_variable", "form_call", "learner_cell",
-           "question_answer_cell", "static_question"]
+__all__ = ["LEARNER_VARIABLE", "answer_variable", "find_item", "form_call", "item_entry",
+           "learner_cell", "question_answer_cell", "static_question"]
 
 LEARNER_VARIABLE = "learner"
 
@@ -21,6 +24,22 @@ LEARNER_VARIABLE = "learner"
 def answer_variable(question_id: str) -> str:
     """The variable that answers a graded question: ``prosecution.q01`` → ``prosecution_q01``."""
     return question_id.replace(".", "_")
+
+
+def find_item(item_id: str) -> Any:
+    """The course's exercise, question or written item with this id."""
+    kind = item_kind(item_id)
+    return exercise(item_id) if kind == "exercise" else written(item_id) if kind == "written" \
+        else question(item_id)
+
+
+def item_entry(item: Any) -> dict[str, Any]:
+    """An item as ``assignment.json`` lists it: id, kind, points and the variable it is
+    answered in (an exercise's own, ``prosecution_q01`` for a question, none for written work)."""
+    kind = item_kind(item.id)
+    variable = (item.answer_name if kind == "exercise" else "" if kind == "written"
+                else answer_variable(item.id))
+    return {"id": item.id, "kind": kind, "points": item.points, "variable": variable}
 
 
 def learner_cell() -> Any:

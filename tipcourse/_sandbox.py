@@ -304,29 +304,25 @@ class Kernel:
         self.folder = folder
         self.deadline = deadline
         self.manager = Jailed(kernel_name="python3")
-        limit = memory_mb * 1024 * 1024 if memory_mb else 0
-        if sandbox == "bwrap":
-            self.manager.prefix = jailed_command(folder, limit)
-            self.manager.connection_file = str(folder / ".kernel.json")
-            self.manager.transport = "ipc"
-            self.manager.ip = str(folder / ".kernel-ipc")
-            self.manager.write_connection_file()
-            if os.geteuid() == 0:  # the kernel runs as nobody: its folder must be its own
-                for path in [folder, *folder.rglob("*")]:
-                    os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
         self.manager.connection_file = str(folder / ".kernel.json")
         # Sockets as files in the folder: no TCP port that another local user could reach.
         self.manager.transport = "ipc"
         self.manager.ip = str(folder / ".kernel-ipc")
+        limit = memory_mb * 1024 * 1024 if memory_mb else 0
+        if sandbox == "bwrap":
+            self.manager.prefix = jailed_command(folder, limit)
+            self.manager.write_connection_file()
+            if os.geteuid() == 0:  # the kernel runs as nobody: its folder must be its own
+                for path in [folder, *folder.rglob("*")]:
+                    os.chown(path, NOBODY, NOBODY, follow_symlinks=False)
         self.manager.start_kernel(cwd=str(folder), env=_kernel_env(folder, self.run_id),
                                   extra_arguments=["--HistoryManager.enabled=False"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         provisioner: Any = self.manager.provisioner  # a LocalProvisioner: it holds the Popen
         self.pid = provisioner.process.pid
-        if sandbox != "bwrap" and memory_mb and hasattr(__import__("resource"), "prlimit"):
+        if sandbox != "bwrap" and limit and hasattr(__import__("resource"), "prlimit"):
             import resource
 
-            limit = memory_mb * 1024 * 1024
             try:
                 resource.prlimit(self.pid, resource.RLIMIT_AS, (limit, limit))
                 resource.prlimit(self.pid, resource.RLIMIT_CORE, (0, 0))

@@ -40,7 +40,9 @@ from typing import Any
 
 from ._cells import (
     answer_variable,
+    find_item,
     form_call,
+    item_entry,
     learner_cell,
     question_answer_cell,
     static_question,
@@ -88,13 +90,6 @@ class AssignError(ValueError):
     """The assignment cannot be built as asked; the message says what to change."""
 
 
-def find_item(item_id: str) -> Any:
-    """The exercise, question or written item with this id."""
-    kind = item_kind(item_id)
-    return exercise(item_id) if kind == "exercise" else written(item_id) if kind == "written" \
-        else question(item_id)
-
-
 def _meta(cell: Any) -> dict[str, Any]:
     return cell.get("metadata", {}).get("tipcourse", {})
 
@@ -128,9 +123,7 @@ class Plan:
 
     def find(self, item_id: str) -> Any:
         """A graded item: the instructor's own, or the course's."""
-        if self.private is not None and item_id in self.private.items:
-            return self.private.find(item_id)
-        return find_item(item_id)
+        return self.private.find(item_id) if self.private is not None else find_item(item_id)
 
     def manifest(self) -> dict[str, Any]:
         """The description the grader reads (no answers in it)."""
@@ -141,11 +134,9 @@ class Plan:
         for name, ids in graded.items():
             items = []
             for item_id in ids:
-                item, kind = self.find(item_id), item_kind(item_id)
-                variable = (item.answer_name if kind == "exercise" else "" if kind == "written"
-                            else answer_variable(item_id))
-                entry = {"id": item_id, "kind": kind, "points": item.points, "variable": variable}
-                if kind == "question" and item.type in CHOICE_TYPES:
+                item = self.find(item_id)
+                entry = item_entry(item)
+                if entry["kind"] == "question" and item.type in CHOICE_TYPES:
                     # The options as the handout letters them, so grading after a course update
                     # that reorders them still reads each letter as the learner meant it.
                     entry["options"] = [option.text for option in item.options]
@@ -213,8 +204,8 @@ def _test_cell(item_id: str, points: float) -> Any:
     """nbgrader's autograder test for one item: hidden in the student version nbgrader makes."""
     import nbformat
 
-    kind = item_kind(item_id)
-    variable = exercise(item_id).answer_name if kind == "exercise" else answer_variable(item_id)
+    entry = item_entry(find_item(item_id))
+    kind, variable = entry["kind"], entry["variable"]
     test = f"assert tipcourse.{kind}({item_id!r}).evaluate({variable}).correct"
     cell = nbformat.v4.new_code_cell(f"{HIDDEN_BEGIN}\n{test}\n{HIDDEN_END}")
     cell.metadata["tipcourse"] = {kind: item_id, "role": "test"}

@@ -40,13 +40,11 @@ from typing import Any
 
 from . import outcome
 from ._bwrap import choose
-from ._cells import answer_variable
+from ._cells import find_item, item_entry
 from ._exercises import exercises
 from ._questions import questions
 from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
 from ._text import one_line, typed_letter, typed_letters
-from .assign import find_item
-from .banks import item_kind
 from .messages import message
 from .private import bank_files, kept_bank
 
@@ -89,9 +87,7 @@ class Key:
 
     def find(self, item_id: str) -> Any:
         """The grader's copy of an item: the instructor's own, or the course's."""
-        if self.bank and item_id in kept_bank(self.bank).items:
-            return kept_bank(self.bank).find(item_id)
-        return find_item(item_id)
+        return kept_bank(self.bank).find(item_id) if self.bank else find_item(item_id)
 
     def items_for(self, name: str, metadata: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The items of a submission: by its assignment metadata, its file name, or the only one."""
@@ -111,16 +107,7 @@ def _items_from_metadata(ids: Any) -> list[dict[str, Any]]:
     items = []
     for item_id in ids if isinstance(ids, list) else []:
         try:
-            found = find_item(str(item_id))
-            if item_kind(item_id) == "exercise":
-                items.append({"id": found.id, "kind": "exercise", "points": found.points,
-                              "variable": found.answer_name})
-            elif item_kind(item_id) == "written":
-                items.append({"id": found.id, "kind": "written", "points": found.points,
-                              "variable": ""})
-            else:
-                items.append({"id": found.id, "kind": "question", "points": found.points,
-                              "variable": answer_variable(found.id)})
+            items.append(item_entry(find_item(str(item_id))))
         except KeyError:
             continue
     return items

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._cells import form_call, learner_cell, question_answer_cell, static_question
+from ._cells import find_item, form_call, learner_cell, question_answer_cell, static_question
 from ._exercises import EXERCISES, ExerciseBankError, exercises
 from ._questions import QUESTIONS, QuestionBankError, questions
 from ._wording import points_text
@@ -48,7 +48,8 @@ class PrivateBank:
     items: dict[str, Any]
 
     def find(self, item_id: str) -> Any:
-        return self.items[item_id]
+        """One of these items, or else the course's item with this id."""
+        return self.items[item_id] if item_id in self.items else find_item(item_id)
 
 
 def load_private(folder: Path) -> PrivateBank:
