@@ -239,7 +239,7 @@ def _sealed_source(cell: Any, graded: list[str]) -> str | None:
     raise AssignError(message("assign.cannot_seal", items=", ".join(shown)))
 
 
-def _written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
+def _graded_written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
     """A graded written item's cells: the prompt says it is graded by hand; the answer cell is
     nbgrader's manually graded answer; the key adds the rubric."""
     import nbformat
@@ -274,7 +274,7 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
         meta = _meta(cell)
         exercise_id = meta.get("exercise")
         if meta.get("written") in graded:
-            cells += _written_cells(cell, written(meta["written"]), solutions)
+            cells += _graded_written_cells(cell, written(meta["written"]), solutions)
             continue
         if cell.cell_type == "code" and exercise_id and meta.get("role") == "answer":
             item = exercise(exercise_id)

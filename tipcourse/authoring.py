@@ -230,10 +230,8 @@ def _opening(source: Source) -> list[NotebookNode]:
 def _closing(source: Source, sources: list[Source]) -> list[NotebookNode]:
     cells = [_cell("markdown", f"## Key points\n\n{_bullets(source.meta['key_points'])}")]
     if source.meta.get("reflection"):
-        item_id = source.meta["reflection"]
-        cells.append(_cell("markdown", f"## Reflect\n\n{written(item_id).prompt}\n\n{UNGRADED}",
-                           role="prompt", written=item_id))
-        cells.append(_cell("markdown", "*Your reflection:*", role="written", written=item_id))
+        cells += _written_cells(source.meta["reflection"], source, "## Reflect\n\n",
+                                "Your reflection")
     index = sources.index(source)
     links = []
     if index > 0:
@@ -274,14 +272,16 @@ def nbgrader_metadata(
     return meta
 
 
-def _written_cells(item_id: str, source: Source) -> list[NotebookNode]:
-    """A written item's prompt and the text cell for the answer."""
+def _written_cells(item_id: str, source: Source, heading: str = "",
+                   label: str = "Your answer") -> list[NotebookNode]:
+    """A written item's prompt (under ``heading``) and the text cell for the answer."""
     try:
         item = written(item_id)
     except KeyError as error:
         raise SourceError(f"{source.path}: {error}") from None
-    return [_cell("markdown", f"{item.prompt}\n\n{UNGRADED}", role="prompt", written=item_id),
-            _cell("markdown", "*Your answer:*", role="written", written=item_id)]
+    return [_cell("markdown", f"{heading}{item.prompt}\n\n{UNGRADED}", role="prompt",
+                  written=item_id),
+            _cell("markdown", f"*{label}:*", role="written", written=item_id)]
 
 
 def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[NotebookNode]:
