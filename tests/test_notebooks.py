@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse.authoring import BEGIN, END, SourceError, build, read_sources, workload
+from tipcourse.authoring import BEGIN, END, ROLES, SourceError, build, read_sources, workload
 from tipcourse.banks import ITEM_ID
 from tipcourse.messages import message
 
@@ -210,6 +210,9 @@ FRONT = "---\ntitle: T\nlearn: [a]\nneed: [b]\nkey_points: [c]\n---\n"
         (FRONT + "```python\nx = 1\n", "never closed"),
         (FRONT + "```{quiz} x\n```\n", "unknown block '{quiz}'"),
         (FRONT + "```{exercise} prosecution.e99\n```\n", "prosecution.e99"),
+        (FRONT + "Intro\n+++ discuss\nWhy\n", "+++ discuss needs a question"),
+        (FRONT + "Intro\n+++ aside\nWhy\n", "unknown mark 'aside' after +++"),
+        (FRONT + "```python chart\nx = 1\n```\n", "unknown mark 'chart' after ```python"),
     ],
 )
 def test_a_broken_source_names_the_file_and_what_to_fix(tmp_path, text, words):
@@ -234,6 +237,42 @@ def test_a_source_builds_text_code_and_exercise_cells(tmp_path):
     assert body[4].source == f"{exercise.starter}\n\n{exercise.answer_code()}"
     assert 'tipcourse.exercise("prosecution.e01").hint()' in body[5].source
     assert len({cell.id for cell in cells}) == len(cells)
+
+
+def test_every_cell_carries_its_role_and_a_discussion_its_items(tmp_path):
+    """Reading, question, exercise, discussion: assign and the tests act on these roles."""
+    write(tmp_path, "01-topic.md", FRONT + "Look for the verbs.\n"
+          '```python\ntipcourse.reading("prosecution", 1)\n```\n'
+          '```python reading\nprint(report.sections["prosecution"].sentences[0])\n```\n'
+          '```python\ntipcourse.show("prosecution.q07")\n```\n'
+          "```{exercise} prosecution.e01\n```\n"
+          "+++ discuss\nThe reforms did three things.\n+++\nNext, jurisdiction.\n")
+    sources = read_sources(tmp_path)
+    cells = build(sources[0], sources).cells
+    roles = [(role(cell), cell.metadata["tipcourse"].get("items")) for cell in cells]
+    assert roles[:3] == [("opening", None), ("content-note", None), ("setup", None)]
+    assert roles[3:-2] == [
+        ("commentary", None), ("reading", None), ("reading", None),
+        ("question", ["prosecution.q07"]), ("exercise", ["prosecution.e01"]), ("answer", None),
+        ("help", None), ("discussion", ["prosecution.q07", "prosecution.e01"]),
+        ("commentary", None)]
+    assert roles[-2:] == [("key-points", None), ("navigation", None)]
+    assert all(role(cell) in ROLES for cell in cells)
+
+
+def test_building_a_notebook_leaves_the_callers_environment_alone(tmp_path, monkeypatch):
+    """execute gives the kernel its learner and language without changing os.environ."""
+    import os
+
+    from tipcourse.authoring import execute
+
+    monkeypatch.setenv("TIPCOURSE_LANG", "es")
+    before = dict(os.environ)
+    write(tmp_path, "01-topic.md", FRONT + "```python\nimport os\nprint(os.environ['TIPCOURSE_LANG'])\n```\n")
+    sources = read_sources(tmp_path)
+    notebook = execute(build(sources[0], sources), tmp_path)
+    assert notebook.cells[3].outputs[0]["text"].strip() == "en"
+    assert dict(os.environ) == before
 
 
 def test_the_time_a_notebook_takes_is_measured_from_what_it_asks(tmp_path):

@@ -4,7 +4,8 @@ An assignment is a set of graded items — exercises and questions — in one or
 notebooks. ``assign`` writes, under ``--out``::
 
     assignment.json          which notebooks and items are graded, and their points (no answers)
-    student/NN-topic.ipynb   to hand out: solution regions replaced by the starter, no outputs
+    student/NN-topic.ipynb   to hand out: solution regions replaced by the starter, no outputs,
+                             and no discussion of a graded item's answer (nor the key points)
     key/NN-topic.ipynb       the instructor's version: solutions between nbgrader's markers
     key/answer-key.md        the same key, readable: answers, solutions, expected values
 
@@ -239,6 +240,14 @@ def _sealed_source(cell: Any, graded: list[str]) -> str | None:
     raise AssignError(message("assign.cannot_seal", items=", ".join(shown)))
 
 
+def _discusses(meta: dict[str, Any], graded: list[str]) -> bool:
+    """Whether a cell comments on a graded item's answer: its discussion, or the key points,
+    which sum up every discussion of the notebook."""
+    if meta.get("role") == "key-points":
+        return bool(graded)
+    return meta.get("role") == "discussion" and bool(set(meta.get("items", [])) & set(graded))
+
+
 def _graded_written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
     """A graded written item's cells: the prompt says it is graded by hand; the answer cell is
     nbgrader's manually graded answer; the key adds the rubric."""
@@ -273,6 +282,8 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
     for cell in notebook.cells:
         meta = _meta(cell)
         exercise_id = meta.get("exercise")
+        if not solutions and _discusses(meta, graded):
+            continue  # the course's commentary on a graded answer waits for the key
         if meta.get("written") in graded:
             cells += _graded_written_cells(cell, written(meta["written"]), solutions)
             continue

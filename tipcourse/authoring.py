@@ -11,12 +11,21 @@ A source is a Markdown file, ``course/NN-topic.md``, that starts with YAML front
     ---
 
 Its body is Markdown. A fenced ``python`` block becomes a code cell; a line ``+++`` starts a new
-text cell; two directives, written as fenced blocks, generate cells:
+text cell; ``+++ discuss`` starts the discussion of the items just above it (read, then try,
+then discuss: the course's commentary on an answer comes after the attempt, and ``assign``
+leaves it out of a handout that grades one of those items). ``python reading`` marks a code
+cell that shows only the report's own words (a test holds it to that). Three directives,
+written as fenced blocks, generate cells:
 
 * ``{exercise} prosecution.e01`` — the exercise's prompt, a code cell with the learner's
   starter and the check, and a cell with the hint and solution lines, commented out;
 * ``{written} recommendations.w90`` — a written item's prompt and a text cell for the answer;
 * ``{course-map}`` — the table of every notebook with its title, time and link.
+
+Every cell carries its role in ``metadata.tipcourse.role`` (see :data:`ROLES`) and, where it
+has them, the ids of its items: ``assign`` transforms cells by role, the way nbgrader's
+preprocessors act on cell metadata, and the tests read the roles to check that nothing before
+a question gives its answer away.
 
 Every notebook gets the same opening (title, what you will learn, what you need, the time it
 takes, a short content note, one setup cell) and the same closing (key points, the reflection,
@@ -72,6 +81,29 @@ HELP = (
     '# tipcourse.exercise("{id}").solution()  # the reference solution'
 )
 FENCE = re.compile(r"^```\s*(\S*)\s*(.*?)\s*$")
+BREAK = re.compile(r"^\+\+\+\s*(\S*)\s*$")
+
+#: Each cell's role, written into ``metadata.tipcourse.role`` by :func:`build`.
+ROLES = {
+    "opening": "title, what you will learn, what you need and the time it takes",
+    "content-note": "the short content note",
+    "setup": "the one setup cell",
+    "commentary": "the course's own text before an item: vocabulary, context, what to look for",
+    "reading": "code that shows the report's own words (tipcourse.reading, a sentence printed)",
+    "code": "code that computes, tabulates or charts: worked examples, tables, charts",
+    "question": "code that shows self-check questions (``items``: their ids)",
+    "gate": "code that waits for an exercise's answer before it draws (``items``: the exercise)",
+    "exercise": "an exercise's prompt (``items``: its id)",
+    "answer": "an exercise's answer cell: the starter and the check",
+    "help": "an exercise's hint and solution lines, commented out",
+    "discussion": "the course's commentary after an attempt (``items``: what it discusses)",
+    "prompt": "a written item's prompt",
+    "written": "a written item's answer cell",
+    "key-points": "the closing key points, which sum up the discussions",
+    "navigation": "links to the previous and next notebooks",
+    "course-map": "the table of every notebook",
+}
+_GATE = re.compile(r"""tipcourse\.exercise\(["']([a-z]+\.e\d\d)["']\)\.evaluate\(""")
 NAME = re.compile(r"^(\d\d)-[a-z0-9-]+\.md$")
 REQUIRED = ("title", "learn", "need", "key_points")
 
@@ -207,8 +239,25 @@ def _cell(kind: str, source: str, **metadata: Any) -> NotebookNode:
     make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
     cell = make(source.strip("\n"))
     if metadata:
+        assert metadata.get("role") in ROLES, metadata  # a new role is one entry in ROLES
         cell.metadata["tipcourse"] = metadata
     return cell
+
+
+def _code_cell(block: str, marked: str, where: str) -> NotebookNode:
+    """A ``python`` block as a cell with its role: reading, question, gate or code."""
+    if marked not in ("", "reading"):
+        raise SourceError(f"{where}: unknown mark {marked!r} after ```python; use reading or none.")
+    gated = _GATE.findall(block)
+    shown = [found for found in ITEM_ID.findall(block) if item_kind(found) == "question"]
+    shown += [q.id for section in _QUIZ.findall(block) for q in questions(section)]
+    if marked == "reading" or (_READING.search(block) and not shown):
+        return _cell("code", block, role="reading")
+    if shown:
+        return _cell("code", block, role="question", items=list(dict.fromkeys(shown)))
+    if gated:
+        return _cell("code", block, role="gate", items=list(dict.fromkeys(gated)))
+    return _cell("code", block, role="code")
 
 
 def _bullets(items: Any) -> str:
@@ -223,12 +272,14 @@ def _opening(source: Source) -> list[NotebookNode]:
         f"**What you need:** {'; '.join(meta['need'])}.\n\n"
         f"**Time it takes:** {workload(source).describe()}."
     )
-    return [_cell("markdown", text), _cell("markdown", CONTENT_NOTE),
+    return [_cell("markdown", text, role="opening"),
+            _cell("markdown", CONTENT_NOTE, role="content-note"),
             _cell("code", meta.get("setup", SETUP), role="setup")]
 
 
 def _closing(source: Source, sources: list[Source]) -> list[NotebookNode]:
-    cells = [_cell("markdown", f"## Key points\n\n{_bullets(source.meta['key_points'])}")]
+    cells = [_cell("markdown", f"## Key points\n\n{_bullets(source.meta['key_points'])}",
+                   role="key-points")]
     if source.meta.get("reflection"):
         cells += _written_cells(source.meta["reflection"], source, "## Reflect\n\n",
                                 "Your reflection")
@@ -290,7 +341,8 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[Noteboo
     except KeyError as error:
         raise SourceError(f"{source.path}: {error}") from None
     points = f"{item.points:g} point" + ("" if item.points == 1 else "s")
-    prompt = _cell("markdown", f"### Exercise `{item.id}` ({points})\n\n{item.prompt}")
+    prompt = _cell("markdown", f"### Exercise `{item.id}` ({points})\n\n{item.prompt}",
+                   role="exercise", items=[item.id])
     answer = f"{BEGIN}\n{item.solution()}\n{END}" if solutions else item.starter
     code = _cell("code", f"{answer}\n\n{item.answer_code()}", exercise=item.id, role="answer")
     if solutions:
@@ -301,19 +353,47 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[Noteboo
 def _body(source: Source, sources: list[Source], solutions: bool) -> list[NotebookNode]:
     cells: list[NotebookNode] = []
     text: list[str] = []
+    discussing = False  # the text being gathered follows ``+++ discuss``
+    recent: list[str] = []  # the items since the last reading or discussion
 
     def flush() -> None:
+        nonlocal discussing
         if "\n".join(text).strip():
-            cells.append(_cell("markdown", "\n".join(text)))
+            if discussing:
+                cells.append(_cell("markdown", "\n".join(text), role="discussion",
+                                   items=list(recent)))
+                recent.clear()
+            else:
+                cells.append(_cell("markdown", "\n".join(text), role="commentary"))
         text.clear()
+        discussing = False
+
+    def add(new: list[NotebookNode]) -> None:
+        for cell in new:
+            meta = cell.metadata.get("tipcourse", {})
+            if meta.get("role") == "reading":
+                recent.clear()
+            if meta.get("role") in ("question", "exercise"):
+                recent.extend(item for item in meta["items"] if item not in recent)
+            elif meta.get("role") == "prompt" and meta["written"] not in recent:
+                recent.append(meta["written"])
+        cells.extend(new)
 
     lines = source.body.splitlines()
     position = 0
     while position < len(lines):
         line = lines[position]
         fence = FENCE.match(line)
-        if line.strip() == "+++":
+        cut = BREAK.match(line)
+        if cut:
             flush()
+            if cut.group(1) not in ("", "discuss"):
+                raise SourceError(f"{source.path}:{position + 1}: unknown mark "
+                                  f"{cut.group(1)!r} after +++; use +++ or +++ discuss.")
+            if cut.group(1) == "discuss" and not recent:
+                raise SourceError(f"{source.path}:{position + 1}: +++ discuss needs a question, "
+                                  "exercise or written item above it to discuss.")
+            discussing = cut.group(1) == "discuss"
         elif fence and fence.group(1):
             end = position + 1
             while end < len(lines) and lines[end].strip() != "```":
@@ -324,13 +404,13 @@ def _body(source: Source, sources: list[Source], solutions: bool) -> list[Notebo
             kind, argument = fence.group(1), fence.group(2)
             flush()
             if kind == "python":
-                cells.append(_cell("code", block))
+                add([_code_cell(block, argument, f"{source.path}:{position + 1}")])
             elif kind == "{exercise}":
-                cells += _exercise(argument, source, solutions)
+                add(_exercise(argument, source, solutions))
             elif kind == "{course-map}":
-                cells.append(_course_map(sources))
+                add([_course_map(sources)])
             elif kind == "{written}":
-                cells += _written_cells(argument, source)
+                add(_written_cells(argument, source))
             else:
                 raise SourceError(f"{source.path}:{position + 1}: unknown block {kind!r}; use "
                                   "python, {exercise} ID, {written} ID or {course-map}.")
@@ -368,24 +448,13 @@ def execute(notebook: Any, folder: Path, timeout: int = 300, home: Path | None =
     """
     from nbclient import NotebookClient
 
-    saved = {
-        key: os.environ.get(key)
-        for key in ("TIPCOURSE_LEARNER", "TIPCOURSE_LANG", "TIPCOURSE_HOME")
-    }
     with tempfile.TemporaryDirectory(prefix="tipcourse-build-") as scratch:
-        os.environ.update(TIPCOURSE_LEARNER="course-check", TIPCOURSE_LANG="en",
-                          TIPCOURSE_HOME=str(home or scratch))
-        try:
-            client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                                    store_widget_state=False,
-                                    resources={"metadata": {"path": str(folder)}})
-            client.execute()
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        environment = {**os.environ, "TIPCOURSE_LEARNER": "course-check",
+                       "TIPCOURSE_LANG": "en", "TIPCOURSE_HOME": str(home or scratch)}
+        client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                                store_widget_state=False,
+                                resources={"metadata": {"path": str(folder)}})
+        client.execute(env=environment)  # the kernel's environment; ours stays as it is
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
