@@ -219,25 +219,142 @@ def _strip_solution(source: str, starter: str) -> str:
     return source[:start] + starter + source[end:]
 
 
-def _sealed_source(cell: Any, graded: list[str]) -> str | None:
-    """A code cell's source in a sealed handout: a cell that shows graded questions loses them
-    (None: nothing left), and a check that gates on a graded exercise checks only its form."""
+@dataclass
+class _Handout:
+    """What a cell transform needs: the graded items, which version, and the cells so far."""
+
+    graded: list[str]
+    solutions: bool
+    sealed: bool
+    cells: list[Any] = field(default_factory=list)
+
+
+def _answer(cell: Any, handout: _Handout) -> None:
+    """An exercise's answer cell: the starter unless the key shows a graded solution."""
+    exercise_id = _meta(cell)["exercise"]
+    item, graded = exercise(exercise_id), exercise_id in handout.graded
+    if graded:
+        cell.metadata["nbgrader"] = nbgrader_metadata(exercise_id, solution=True)
+    else:
+        cell.metadata.pop("nbgrader", None)  # not graded: a practice exercise
+    if not (graded and handout.solutions):
+        cell.source = _strip_solution(cell.source, item.starter)
+    if graded and handout.sealed:
+        cell.source = cell.source.replace(item.answer_code(), form_call(item.answer_name, item))
+    handout.cells.append(cell)
+    if graded and handout.solutions:
+        test = _test_cell(exercise_id, item.points)
+        test.id = f"{cell.id}-test"
+        handout.cells.append(test)
+
+
+def _help(cell: Any, handout: _Handout) -> None:
+    """A graded exercise's hint cell: gone when sealed, else without the solution line."""
+    if _meta(cell)["exercise"] in handout.graded:
+        if handout.sealed:
+            return
+        cell.source = "\n".join(
+            line for line in cell.source.splitlines() if ".solution()" not in line
+        )
+    handout.cells.append(cell)
+
+
+def _uses_results(cell: Any, handout: _Handout) -> None:
+    """Code that needs a graded exercise's result takes the learner's own answer instead."""
+    cell.source = EXPECTED.sub(
+        lambda found: exercise(found.group(1)).answer_name
+        if found.group(1) in handout.graded
+        else found.group(0),
+        cell.source,
+    )
+    handout.cells.append(cell)
+
+
+def _setup(cell: Any, handout: _Handout) -> None:
+    """The setup cell, then the cell where the learner writes the id the instructor asked for."""
+    handout.cells.append(cell)
+    learner = learner_cell()
+    learner.id = f"{cell.id}-learner"
+    handout.cells.append(learner)
+
+
+def _gate(cell: Any, handout: _Handout) -> None:
+    """A chart that waits for a graded exercise's check waits, sealed, for a well-formed answer;
+    the text before it says so."""
     def form(found: re.Match) -> str:
-        if found.group(1) not in graded:
+        if found.group(1) not in handout.graded:
             return found.group(0)
         return form_call(found.group(2), exercise(found.group(1))) + ".valid"
 
-    source = GATE.sub(form, cell.source)
-    ids = list(dict.fromkeys(ITEM_ID.findall(source)))
-    shown = [item for item in ids if item in graded and item_kind(item) == "question"]
-    if not shown:
-        return source
-    rest = [item for item in ids if item not in shown]
-    if QUIZ.match(source) and rest:
-        return "tipcourse.quiz([\n" + "".join(f"    {item!r},\n" for item in rest) + "])"
-    if SHOW.match(source) or QUIZ.match(source):
-        return None
-    raise AssignError(message("assign.cannot_seal", items=", ".join(shown)))
+    if handout.sealed and set(_meta(cell)["items"]) & set(handout.graded):
+        cell.source = GATE.sub(form, cell.source).replace(
+            "passes its check", "has the form the grader reads"
+        )
+        if handout.cells and handout.cells[-1].cell_type == "markdown":
+            handout.cells[-1].source = message("assign.gate_note")
+    _uses_results(cell, handout)
+
+
+def _question(cell: Any, handout: _Handout) -> None:
+    """Self-check questions: a graded one gets an answer cell (and, sealed, its static text in
+    place of its widget; the key adds nbgrader's test)."""
+    import nbformat
+
+    items = _meta(cell)["items"]
+    shown = [item for item in items if item in handout.graded]
+    if shown and handout.sealed:
+        rest = [item for item in items if item not in shown]
+        if not (SHOW.match(cell.source) or QUIZ.match(cell.source)):
+            raise AssignError(message("assign.cannot_seal", items=", ".join(shown)))
+        if rest:
+            cell.source = "tipcourse.quiz([\n" + "".join(f"    {i!r},\n" for i in rest) + "])"
+            handout.cells.append(cell)
+    else:
+        handout.cells.append(cell)
+    for item_id in shown:
+        graded_question = question(item_id)
+        if handout.sealed:
+            text = nbformat.v4.new_markdown_cell(static_question(graded_question))
+            text.id = f"{cell.id}-{answer_variable(item_id)}-text"
+            handout.cells.append(text)
+        answer = question_answer_cell(graded_question, handout.solutions, handout.sealed)
+        answer.id = f"{cell.id}-{answer_variable(item_id)}"
+        handout.cells.append(answer)
+        if handout.solutions:
+            test = _test_cell(item_id, graded_question.points)
+            test.id = f"{answer.id}-test"
+            handout.cells.append(test)
+
+
+def _written(cell: Any, handout: _Handout) -> None:
+    """A written item's prompt or answer cell: graded by hand when the assignment grades it."""
+    item_id = _meta(cell)["written"]
+    if item_id not in handout.graded:
+        handout.cells.append(cell)
+        return
+    handout.cells.extend(_graded_written_cells(cell, written(item_id), handout.solutions))
+
+
+def _commentary(cell: Any, handout: _Handout) -> None:
+    """The course's commentary on an item's answer, and the key points that sum them up, wait
+    for the key when the item is graded: in a handout they would answer it before it is tried."""
+    if handout.solutions or not _discusses(_meta(cell), handout.graded):
+        handout.cells.append(cell)
+
+
+#: How ``assign`` transforms each role of cell (see ``authoring.ROLES``); other roles are kept.
+TRANSFORMS = {
+    "setup": _setup,
+    "answer": _answer,
+    "help": _help,
+    "code": _uses_results,
+    "gate": _gate,
+    "question": _question,
+    "prompt": _written,
+    "written": _written,
+    "discussion": _commentary,
+    "key-points": _commentary,
+}
 
 
 def _discusses(meta: dict[str, Any], graded: list[str]) -> bool:
@@ -272,80 +389,22 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
                         sealed: bool = True) -> Any:
     """The student (``solutions=False``) or key notebook of one course notebook.
 
-    ``sealed``: graded items show no Check, hint, evidence or solution, only their text, an
-    answer cell and a check of the answer's form (see the module's docstring).
+    Each cell is transformed by its role (:data:`TRANSFORMS`), the way nbgrader's preprocessors
+    act on cell metadata. ``sealed``: graded items show no Check, hint, evidence or solution,
+    only their text, an answer cell and a check of the answer's form (see the module's
+    docstring).
     """
     import nbformat
 
     notebook = build(source, sources, solutions=True)
-    cells = []
+    handout = _Handout(list(graded), solutions, sealed)
     for cell in notebook.cells:
-        meta = _meta(cell)
-        exercise_id = meta.get("exercise")
-        if not solutions and _discusses(meta, graded):
-            continue  # the course's commentary on a graded answer waits for the key
-        if meta.get("written") in graded:
-            cells += _graded_written_cells(cell, written(meta["written"]), solutions)
-            continue
-        if cell.cell_type == "code" and exercise_id and meta.get("role") == "answer":
-            item = exercise(exercise_id)
-            cell.metadata["nbgrader"] = nbgrader_metadata(exercise_id, solution=True)
-            if exercise_id not in graded:
-                cell.source = _strip_solution(cell.source, item.starter)
-                del cell.metadata["nbgrader"]
-            elif not solutions:
-                cell.source = _strip_solution(cell.source, item.starter)
-            if exercise_id in graded and sealed:
-                cell.source = cell.source.replace(item.answer_code(),
-                                                  form_call(item.answer_name, item))
-            cells.append(cell)
-            if exercise_id in graded and solutions:
-                test = _test_cell(exercise_id, item.points)
-                test.id = f"{cell.id}-test"
-                cells.append(test)
-            continue
-        if cell.cell_type == "code" and exercise_id and exercise_id in graded:
-            if sealed:
-                continue  # no hint and no solution for a graded exercise
-            # The help cell keeps the hint and drops the line that shows the solution.
-            cell.source = "\n".join(line for line in cell.source.splitlines()
-                                    if ".solution()" not in line)
-        shown: list[str] = []
-        if cell.cell_type == "code" and not exercise_id:
-            # A later cell that needs a graded exercise's result takes the learner's own answer.
-            cell.source = EXPECTED.sub(
-                lambda found: exercise(found.group(1)).answer_name
-                if found.group(1) in graded else found.group(0), cell.source)
-            shown = [item for item in dict.fromkeys(ITEM_ID.findall(cell.source))
-                     if item in graded and item_kind(item) == "question"]
-            kept = _sealed_source(cell, graded) if sealed else cell.source
-            if kept is not None and kept != cell.source and GATE.search(cell.source):
-                # A chart that waited for a passing check now waits for a well-formed answer.
-                kept = kept.replace("passes its check", "has the form the grader reads")
-                if cells and cells[-1].cell_type == "markdown":
-                    cells[-1].source = message("assign.gate_note")
-            if kept is not None:
-                cell.source = kept
-                cells.append(cell)
+        transform = TRANSFORMS.get(_meta(cell).get("role", ""))
+        if transform is None:
+            handout.cells.append(cell)
         else:
-            cells.append(cell)
-        if cell.cell_type == "code" and meta.get("role") == "setup":
-            learner = learner_cell()
-            learner.id = f"{cell.id}-learner"
-            cells.append(learner)
-        for item_id in shown:
-            graded_question = question(item_id)
-            if sealed:
-                text = nbformat.v4.new_markdown_cell(static_question(graded_question))
-                text.id = f"{cell.id}-{answer_variable(item_id)}-text"
-                cells.append(text)
-            answer = question_answer_cell(graded_question, solutions, sealed)
-            answer.id = f"{cell.id}-{answer_variable(item_id)}"
-            cells.append(answer)
-            if solutions:
-                test = _test_cell(item_id, graded_question.points)
-                test.id = f"{answer.id}-test"
-                cells.append(test)
+            transform(cell, handout)
+    cells = handout.cells
     if sealed:
         note = nbformat.v4.new_markdown_cell(message("assign.sealed_note"))
         note.id = "tipcourse-sealed-note"

@@ -350,76 +350,91 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[Noteboo
     return [prompt, code, _cell("code", HELP.format(id=item.id), exercise=item.id, role="help")]
 
 
-def _body(source: Source, sources: list[Source], solutions: bool) -> list[NotebookNode]:
-    cells: list[NotebookNode] = []
-    text: list[str] = []
-    discussing = False  # the text being gathered follows ``+++ discuss``
-    recent: list[str] = []  # the items since the last reading or discussion
+class _Body:
+    """The cells of a source's body, gathered line by line (see the module's docstring)."""
 
-    def flush() -> None:
-        nonlocal discussing
-        if "\n".join(text).strip():
-            if discussing:
-                cells.append(_cell("markdown", "\n".join(text), role="discussion",
-                                   items=list(recent)))
-                recent.clear()
+    def __init__(self, source: Source, sources: list[Source], solutions: bool) -> None:
+        self.source, self.sources, self.solutions = source, sources, solutions
+        self.cells: list[NotebookNode] = []
+        self.text: list[str] = []
+        self.discussing = False  # the text being gathered follows ``+++ discuss``
+        self.recent: list[str] = []  # the items since the last reading or discussion
+
+    def flush(self) -> None:
+        """The text gathered so far becomes a commentary or discussion cell."""
+        if "\n".join(self.text).strip():
+            if self.discussing:
+                self.cells.append(_cell("markdown", "\n".join(self.text), role="discussion",
+                                        items=list(self.recent)))
+                self.recent.clear()
             else:
-                cells.append(_cell("markdown", "\n".join(text), role="commentary"))
-        text.clear()
-        discussing = False
+                self.cells.append(_cell("markdown", "\n".join(self.text), role="commentary"))
+        self.text.clear()
+        self.discussing = False
 
-    def add(new: list[NotebookNode]) -> None:
+    def add(self, new: list[NotebookNode]) -> None:
+        """Cells made from a block; the items they ask are what a discussion below discusses."""
         for cell in new:
             meta = cell.metadata.get("tipcourse", {})
             if meta.get("role") == "reading":
-                recent.clear()
+                self.recent.clear()
             if meta.get("role") in ("question", "exercise"):
-                recent.extend(item for item in meta["items"] if item not in recent)
-            elif meta.get("role") == "prompt" and meta["written"] not in recent:
-                recent.append(meta["written"])
-        cells.extend(new)
+                self.recent.extend(item for item in meta["items"] if item not in self.recent)
+            elif meta.get("role") == "prompt" and meta["written"] not in self.recent:
+                self.recent.append(meta["written"])
+        self.cells.extend(new)
 
-    lines = source.body.splitlines()
-    position = 0
-    while position < len(lines):
-        line = lines[position]
-        fence = FENCE.match(line)
-        cut = BREAK.match(line)
-        if cut:
-            flush()
-            if cut.group(1) not in ("", "discuss"):
-                raise SourceError(f"{source.path}:{position + 1}: unknown mark "
-                                  f"{cut.group(1)!r} after +++; use +++ or +++ discuss.")
-            if cut.group(1) == "discuss" and not recent:
-                raise SourceError(f"{source.path}:{position + 1}: +++ discuss needs a question, "
-                                  "exercise or written item above it to discuss.")
-            discussing = cut.group(1) == "discuss"
-        elif fence and fence.group(1):
-            end = position + 1
-            while end < len(lines) and lines[end].strip() != "```":
-                end += 1
-            if end == len(lines):
-                raise SourceError(f"{source.path}:{position + 1}: this ``` block is never closed.")
-            block = "\n".join(lines[position + 1:end])
-            kind, argument = fence.group(1), fence.group(2)
-            flush()
-            if kind == "python":
-                add([_code_cell(block, argument, f"{source.path}:{position + 1}")])
-            elif kind == "{exercise}":
-                add(_exercise(argument, source, solutions))
-            elif kind == "{course-map}":
-                add([_course_map(sources)])
-            elif kind == "{written}":
-                add(_written_cells(argument, source))
-            else:
-                raise SourceError(f"{source.path}:{position + 1}: unknown block {kind!r}; use "
-                                  "python, {exercise} ID, {written} ID or {course-map}.")
-            position = end
+    def cut(self, mark: str, where: str) -> None:
+        """A ``+++`` line: a new text cell, a discussion with ``+++ discuss``."""
+        self.flush()
+        if mark not in ("", "discuss"):
+            raise SourceError(f"{where}: unknown mark {mark!r} after +++; use +++ or +++ discuss.")
+        if mark == "discuss" and not self.recent:
+            raise SourceError(f"{where}: +++ discuss needs a question, exercise or written item "
+                              "above it to discuss.")
+        self.discussing = mark == "discuss"
+
+    def block(self, kind: str, argument: str, block: str, where: str) -> None:
+        """A fenced block: code, or a directive that generates cells."""
+        self.flush()
+        if kind == "python":
+            self.add([_code_cell(block, argument, where)])
+        elif kind == "{exercise}":
+            self.add(_exercise(argument, self.source, self.solutions))
+        elif kind == "{course-map}":
+            self.add([_course_map(self.sources)])
+        elif kind == "{written}":
+            self.add(_written_cells(argument, self.source))
         else:
-            text.append(line)
-        position += 1
-    flush()
-    return cells
+            raise SourceError(f"{where}: unknown block {kind!r}; use python, {{exercise}} ID, "
+                              "{written} ID or {course-map}.")
+
+    def read(self) -> list[NotebookNode]:
+        lines = self.source.body.splitlines()
+        position = 0
+        while position < len(lines):
+            line, where = lines[position], f"{self.source.path}:{position + 1}"
+            fence, cut = FENCE.match(line), BREAK.match(line)
+            if cut:
+                self.cut(cut.group(1), where)
+            elif fence and fence.group(1):
+                end = position + 1
+                while end < len(lines) and lines[end].strip() != "```":
+                    end += 1
+                if end == len(lines):
+                    raise SourceError(f"{where}: this ``` block is never closed.")
+                self.block(fence.group(1), fence.group(2), "\n".join(lines[position + 1:end]),
+                           where)
+                position = end
+            else:
+                self.text.append(line)
+            position += 1
+        self.flush()
+        return self.cells
+
+
+def _body(source: Source, sources: list[Source], solutions: bool) -> list[NotebookNode]:
+    return _Body(source, sources, solutions).read()
 
 
 def build(source: Source, sources: list[Source], solutions: bool = False) -> Any:

@@ -295,15 +295,9 @@ def _split_recommendations(paragraph: str, country: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def parse_report(text: str, year: int = 2012) -> Report:
-    """Parse a country narrative in the 2012 TIP Report's format into a :class:`Report`.
-
-    The format: a heading ``COUNTRY (Tier N)``; one or more profile paragraphs; a paragraph that
-    begins "The Government of COUNTRY"; a paragraph that begins "Recommendations for COUNTRY:";
-    then the headings Prosecution, Protection and Prevention, each followed by its paragraphs.
-    An archive's closing "Disclaimer" is dropped. Raises :class:`ReportFormatError` naming what
-    is missing when the text does not fit.
-    """
+def _checked_text(text: object) -> str:
+    """The narrative's text with line ends and a byte-order mark normalized, or the reason it
+    is no narrative, as :class:`ReportFormatError`."""
     if isinstance(text, (bytes, bytearray)):
         raise ReportFormatError(
             "expected text but got bytes: decode it first, e.g. data.decode('utf-8')"
@@ -326,17 +320,12 @@ def parse_report(text: str, year: int = 2012) -> Report:
             "the text contains control or undecodable characters: "
             "is it a binary file rather than a narrative?"
         )
+    return text
 
+
+def _narrative_blocks(text: str) -> list[str]:
+    """The paragraphs and headings of one narrative, without an archive's closing disclaimer."""
     blocks = _blocks(text)
-    title = _TITLE.match(blocks[0])
-    if not title:
-        raise ReportFormatError(
-            "no title heading: the first line should look like 'MEXICO (Tier 2)', "
-            f"but it is {blocks[0][:60]!r}"
-        )
-    heading_country = title.group("country").strip()
-    tier = next(t for t in TIERS if one_line(title.group("tier")).lower() == t.lower())
-
     for heading in _HEADINGS:
         if blocks.count(heading) > 1:
             raise ReportFormatError(
@@ -348,6 +337,27 @@ def parse_report(text: str, year: int = 2012) -> Report:
         if _DISCLAIMER.match(block):
             blocks = blocks[:position]
             break
+    return blocks
+
+
+def parse_report(text: str, year: int = 2012) -> Report:
+    """Parse a country narrative in the 2012 TIP Report's format into a :class:`Report`.
+
+    The format: a heading ``COUNTRY (Tier N)``; one or more profile paragraphs; a paragraph that
+    begins "The Government of COUNTRY"; a paragraph that begins "Recommendations for COUNTRY:";
+    then the headings Prosecution, Protection and Prevention, each followed by its paragraphs.
+    An archive's closing "Disclaimer" is dropped. Raises :class:`ReportFormatError` naming what
+    is missing when the text does not fit.
+    """
+    blocks = _narrative_blocks(_checked_text(text))
+    title = _TITLE.match(blocks[0])
+    if not title:
+        raise ReportFormatError(
+            "no title heading: the first line should look like 'MEXICO (Tier 2)', "
+            f"but it is {blocks[0][:60]!r}"
+        )
+    heading_country = title.group("country").strip()
+    tier = next(t for t in TIERS if one_line(title.group("tier")).lower() == t.lower())
 
     def find(predicate, what: str, start: int = 1) -> int:
         for position in range(start, len(blocks)):
