@@ -46,13 +46,15 @@ def test_changed_report_text_is_refused(tmp_path, monkeypatch):
 
 
 def test_tier_history_covers_2001_to_2025_with_citations():
-    """Mexico's tier for every report year 2001–2025, each citing that year's narrative, with a confidence grade."""
+    """Mexico's tier for every report year 2001–2025, each citing that year's narrative, saying what it was checked against, with a confidence grade."""
     history = tipcourse.tier_history()
     assert list(history["report_year"]) == list(range(2001, 2026))
     for row in history.itertuples():
         assert row.citation.startswith("U.S. Department of State, Trafficking in Persons Report"), row
         assert str(row.report_year) in row.citation, row
-    assert "checked_against" not in history.columns  # the copies read are provenance, not for learners
+    # What each row was checked against is shown too: for some years it is not the narrative cited.
+    assert history["checked_against"].str.len().gt(10).all()
+    assert "Heiss-Kelley" in history.set_index("report_year").loc[2008, "checked_against"]
     by_year = history.set_index("report_year")
     assert by_year.loc[2012, "tier"] == "Tier 2"
     assert list(by_year.loc[2004:2007, "tier"]) == ["Tier 2 Watch List"] * 4

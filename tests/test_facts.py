@@ -85,6 +85,28 @@ def test_parse_number_rejects_non_numbers(words):
         parse_number(words)
 
 
+def test_a_year_is_the_reports_only_where_its_sentence_names_it(facts, report):
+    """year_source is "report" only where the figure's sentence gives the year; "course" marks
+    the course's reading (the total "during the year", the undated state convictions), and the
+    assessment's "at least 14", dated only "During the reporting period", has no year at all."""
+    from tipcourse._facts import YEAR_SOURCES
+
+    assert set(facts["year_source"]) <= set(YEAR_SOURCES)
+    assert (facts["year"].isna() == (facts["year_source"] == "")).all()
+    for row in facts[facts["year_source"] != ""].itertuples():
+        where = report.locate(row.quote)
+        sentence = report.sections[where.section].sentences[where.sentence]
+        if row.year_source == "report":
+            assert str(row.year) in sentence, row.id
+    by_id = facts.set_index("id")
+    assert pd.isna(by_id.loc["assessment.convictions_total", "year"])
+    assert by_id.loc["prosecution.convictions_total", "year_source"] == "course"
+    assert by_id.loc["prosecution.siedo_convictions", "year_source"] == "report"
+    assert by_id.loc["prosecution.puebla_convictions", "year_source"] == "course"
+    table = tipcourse.convictions_by_jurisdiction().set_index("jurisdiction")["year_source"]
+    assert table["SIEDO"] == "report" and (table.drop("SIEDO") == "course").all()
+
+
 def test_ranges_give_one_row_per_end(facts):
     """'14.5 to 16.5 years' is two rows with the same quote."""
     low = facts.set_index("id").loc["prosecution.siedo_sentence_min"]

@@ -3,9 +3,16 @@
 ``data/facts/facts.csv`` records each figure as the report writes it ("Eighteen", "$4.2 million")
 beside its quote; the number itself is parsed from those words here, so it is never typed twice.
 
-``year`` is the calendar year a figure counts or names (mostly 2011), not the report year (2012)
-and not the reporting period (1 April 2011 to 31 March 2012); it is empty for figures that belong
-to no year, such as the law's penalty range or an age limit.
+``year`` is the calendar year a figure counts or names, not the report year (2012) and not the
+reporting period (which the report's introduction, not the Mexico narrative, gives as 1 April 2011
+to 31 March 2012). ``year_source`` says where that year comes from: "report" where the figure's
+own sentence names it ("In 2011 FEVIMTRA investigated 67 trafficking cases"), "course" where the
+sentence gives no year and the year is this course's reading of its context (the total of 14 is
+dated only "during the year", and the Mexico City and state convictions not at all; the course
+reads them as 2011 because the SIEDO and FEVIMTRA figures beside them are dated "In 2011"), and
+"" where ``year`` is empty: figures that belong to no year, such as the law's penalty range, and
+figures the text dates without a calendar year, such as the assessment's "at least 14", which
+it places "During the reporting period".
 """
 
 from __future__ import annotations
@@ -30,8 +37,11 @@ __all__ = [
 ]
 
 FACT_COLUMNS = [
-    "id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote", "as_written"
+    "id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote",
+    "as_written", "year_source",
 ]
+#: Where a figure's ``year`` comes from: its own sentence, the course's reading, or nowhere.
+YEAR_SOURCES = ("report", "course", "")
 QUALIFIERS = ("", "at least", "over", "up to", "under")
 
 
@@ -52,7 +62,9 @@ def facts() -> pd.DataFrame:
 
     Columns: ``id``, ``section``, ``measure``, ``value``, ``unit``, ``year`` (calendar year the
     figure counts; see the module notes), ``actor``, ``qualifier`` ("at least", "over",
-    "up to", "under" or ""), ``quote`` and ``as_written`` (the number in the report's words).
+    "up to", "under" or ""), ``quote``, ``as_written`` (the number in the report's words) and
+    ``year_source`` ("report" where the figure's sentence names its year, "course" where the
+    year is the course's reading, "" where there is no year).
     """
     return _facts().copy()
 
@@ -78,12 +90,14 @@ def _level(actor: str) -> str:
 def convictions_by_jurisdiction(year: int = 2011) -> pd.DataFrame:
     """Trafficking convictions by prosecuting jurisdiction in ``year`` (2011 or 2010).
 
-    For 2011 they add up to the report's total of 14; FEVIMTRA "did not convict or sentence any
-    traffickers" that year and so has no row. ``level`` is "federal" for SIEDO and FEVIMTRA and
-    "state" for the rest. The report does not say at which level Mexico City's convictions
-    count; the course puts them at the state level because the report's total is "at the
-    federal and state levels" and the Mexico City Attorney General's Office is not one of the
-    federal offices it names.
+    For 2011 they add up to the report's total of 14, which it dates "during the year"; FEVIMTRA
+    "did not convict or sentence any traffickers" that year and so has no row. Only SIEDO's row
+    is dated "In 2011" by the report; the others are undated, and 2010 is the report's "previous
+    year": ``year_source`` is "course" on those rows, where the year is the course's reading.
+    ``level`` is "federal" for SIEDO and FEVIMTRA and "state" for the rest. The report does not
+    say at which level Mexico City's convictions count; the course puts them at the state level
+    because the report's total is "at the federal and state levels" and the Mexico City Attorney
+    General's Office is not one of the federal offices it names.
     """
     rows = _rows("convictions", year)
     return (
@@ -91,13 +105,16 @@ def convictions_by_jurisdiction(year: int = 2011) -> pd.DataFrame:
             jurisdiction=rows["actor"],
             level=rows["actor"].map(_level),
             convictions=rows["value"].astype(int),
-        )[["jurisdiction", "level", "year", "convictions", "id"]]
+        )[["jurisdiction", "level", "year", "year_source", "convictions", "id"]]
         .reset_index(drop=True)
     )
 
 
 def sentences_by_jurisdiction() -> pd.DataFrame:
-    """The range of prison sentences handed down in 2011 by jurisdiction, beside the law's range.
+    """The range of prison sentences the report gives by jurisdiction, beside the law's range.
+
+    The report dates SIEDO's sentences "In 2011"; the Mexico City and state ranges are undated,
+    and the course reads them as 2011 (``year_source`` "course" in ``facts()``).
 
     ``min_years`` and ``max_years`` are the ends of the range the report gives; it gives no
     sentence one by one. ``law_min_years`` and ``law_max_years`` are the six to 18 years the

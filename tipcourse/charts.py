@@ -48,7 +48,11 @@ REPORT_SOURCE = "Source: U.S. Department of State, TIP Report 2012 (Mexico narra
 TIER_SOURCE = (
     "Source: Heiss and Kelley, Scorecard Diplomacy data (MIT license), from the TIP Reports."
 )
-HISTORY_SOURCE = "Source: U.S. Department of State, TIP Reports 2001–2025, compiled by tipcourse."
+HISTORY_SOURCE = (
+    "Source: U.S. Department of State TIP Report narratives (archive copies, reproductions, a later"
+    "\nnarrative) and the Heiss–Kelley and Kelley–Simmons data sets, compiled by tipcourse;"
+    "\neach year's checked_against in tipcourse.tier_history() says which."
+)
 # Hatches tell bars apart without color.
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
@@ -151,7 +155,11 @@ def budget_cut(data: Any) -> Chart:
 
 
 def convictions(data: Any) -> Chart:
-    """2011 convictions by jurisdiction, federal and state told apart by color and hatching."""
+    """Convictions by jurisdiction, federal and state told apart by color and hatching.
+
+    The report dates the total "during the year" and only SIEDO's convictions "In 2011"; that
+    the others are of 2011 too is the course's reading, so the title keeps the report's words.
+    """
     rows = list(data.itertuples(index=False))[::-1]
     figure, axes = _new(7.0, 3.6)
     levels = sorted({row.level for row in rows})
@@ -169,15 +177,17 @@ def convictions(data: Any) -> Chart:
     axes.legend(title="Level", frameon=False, loc="lower right")
     total = sum(row.convictions for row in rows)
     listed = "; ".join(f"{row.jurisdiction} ({row.level}): {row.convictions}" for row in rows[::-1])
-    alt = f"Bar chart of {total} trafficking convictions in 2011 by jurisdiction. {listed}."
-    return _finish(figure, axes, "Trafficking convictions by jurisdiction, 2011",
+    alt = (f"Bar chart of {total} trafficking convictions by jurisdiction, the report's total "
+           f"\"during the year\" (2011 in the course's reading). {listed}.")
+    title = "Trafficking convictions by jurisdiction, \"during the year\" (2012 report)"
+    return _finish(figure, axes, title,
                    "Convictions (number of traffickers)", "", REPORT_SOURCE, alt)
 
 
 def sentence_ranges(data: Any) -> Chart:
-    """Sentences handed down in 2011 beside the 2007 federal law's range, drawn as a yardstick only
+    """Sentences the report gives beside the 2007 federal law's range, drawn as a yardstick only
     (``sentences_by_jurisdiction()``): the states convict under laws of their own, whose penalties
-    the report does not give."""
+    the report does not give. Only SIEDO's sentences are dated "In 2011" in the report."""
     rows = list(data.itertuples(index=False))[::-1]
     low, high = float(rows[0].law_min_years), float(rows[0].law_max_years)
     figure, axes = _new(7.0, 3.4)
@@ -189,7 +199,7 @@ def sentence_ranges(data: Any) -> Chart:
         axes.plot([row.min_years, row.max_years], [position, position], "o", color="#000000")
         axes.annotate(f"{_number(row.min_years)}–{_number(row.max_years)}",
                       (row.max_years, position), xytext=(8, -4), textcoords="offset points")
-    axes.plot([], [], color=PALETTE[5], linewidth=6, label="Sentences handed down in 2011")
+    axes.plot([], [], color=PALETTE[5], linewidth=6, label="Sentences the report gives")
     axes.set_yticks(range(len(rows)), [row.jurisdiction for row in rows])
     axes.set_xlim(0, high + 4)
     axes.set_ylim(-0.7, len(rows) - 0.3 + 0.8)
@@ -199,12 +209,13 @@ def sentence_ranges(data: Any) -> Chart:
         for row in rows[::-1]
     )
     inside = all(low <= row.min_years and row.max_years <= high for row in rows)
-    alt = (f"Range chart of prison sentences in 2011. {listed}. The 2007 federal law prescribes "
+    alt = (f"Range chart of the prison sentences the report gives (SIEDO's dated \"In 2011\", "
+           f"the others undated). {listed}. The 2007 federal law prescribes "
            f"{_number(low)} to {_number(high)} years, drawn as a yardstick only (the states have "
            "laws of their own); "
            + ("every range lies between those numbers." if inside
               else "not every range lies between those numbers."))
-    return _finish(figure, axes, "Sentences handed down in 2011 beside the federal law's range",
+    return _finish(figure, axes, "Sentences the report gives, beside the federal law's range",
                    "Prison sentence (years)", "", REPORT_SOURCE, alt)
 
 
@@ -273,7 +284,8 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
     sure = [str(level) == "high" for level in data["confidence"]]
     axes.scatter([y for y, s in zip(years, sure, strict=True) if s],
                  [v for v, s in zip(values, sure, strict=True) if s],
-                 color=PALETTE[4], zorder=3, label="Placement read in the report")
+                 color=PALETTE[4], zorder=3,
+                 label="Placement read in a copy of that year's narrative")
     axes.scatter([y for y, s in zip(years, sure, strict=True) if not s],
                  [v for v, s in zip(values, sure, strict=True) if not s], facecolor="white",
                  edgecolor=PALETTE[5], linewidth=1.5, zorder=3,

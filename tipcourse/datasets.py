@@ -91,18 +91,22 @@ def _tier_history() -> pd.DataFrame:
     history = pd.DataFrame(read_csv_rows("tiers", "mexico_tier_history_2001_2025.csv"))
     history["report_year"] = history["report_year"].astype(int)
     history["tier"] = pd.Categorical(history["tier"], categories=list(TIERS), ordered=True)
-    # `checked_against` names the archive copy that was read: provenance for maintainers, kept in
-    # the CSV; learners cite the primary publication in `citation`.
-    return history[["report_year", "reporting_period", "tier", "citation", "confidence", "note"]]
+    columns = ["report_year", "reporting_period", "tier", "citation", "checked_against"]
+    return history[[*columns, "confidence", "note"]]
 
 
 def tier_history() -> pd.DataFrame:
-    """Mexico's tier in every report year 2001–2025, with its citation and a confidence grade.
+    """Mexico's tier in every report year 2001–2025: its source, what was read, and how sure.
 
-    ``citation`` is the primary publication (the year's TIP Report narrative). ``confidence`` is
-    below "high" where that narrative itself was not read or was checked against a secondary
-    copy; ``note`` says why in plain words ("" where there is nothing to add). Show that doubt
-    to learners, do not hide it.
+    ``citation`` is the primary publication, the year's TIP Report narrative; ``checked_against``
+    is what the placement was actually checked against: an archive copy of that narrative, a
+    reproduction, a later year's narrative or a research data set (the Heiss–Kelley panel, the
+    Kelley–Simmons data set). Where that is not the year's own narrative, the citation names a
+    text that was not read, so show both. ``confidence`` is below "high" where the year's
+    narrative itself was not read or was checked against a secondary copy; ``note`` says why in
+    plain words ("" where there is nothing to add). Show that doubt to learners, do not hide it.
+    The country narratives do not give a reporting period (the 2012 one says only "During the
+    reporting period"): ``reporting_period`` is the period each report as a whole covers.
     """
     return _tier_history().copy()
 
@@ -121,11 +125,15 @@ def _tiers() -> pd.DataFrame:
 
 
 def tiers() -> pd.DataFrame:
-    """Tier placements of 193 countries, report years 1999–2015 (Heiss and Kelley, MIT licence).
+    """Tier placements of 193 countries, 1999–2015 (Heiss and Kelley, MIT licence).
 
     ``tier_code`` is the dataset's own code (1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List,
-    4 = Tier 3, missing = not ranked); ``tier`` is its label. Some countries did not match the
-    dataset's country list, so its yearly counts differ slightly from the report's own totals.
+    4 = Tier 3, missing = no tier); ``tier`` is its label, "not ranked" where the code is missing.
+    The panel's years start before the reports: the first TIP Report with tiers is the 2001
+    report, so every row of 1999 and 2000 is empty because there was no report, not because a
+    report left a country out. From 2001 on, a missing code is a country the year's report did
+    not rank, or a special case. Some countries did not match the dataset's country list, so its
+    yearly counts differ slightly from the report's own totals.
     """
     return _tiers().copy()
 
