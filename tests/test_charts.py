@@ -21,8 +21,8 @@ CHARTS = {
     "convictions": lambda: charts.convictions(tipcourse.convictions_by_jurisdiction()),
     "sentence_ranges": lambda: charts.sentence_ranges(tipcourse.sentences_by_jurisdiction()),
     "victims_by_agency": lambda: charts.victims_by_agency(tipcourse.victims_identified()),
-    "foreign_victim_outcomes": lambda: charts.foreign_victim_outcomes(
-        tipcourse.foreign_victim_outcomes()
+    "inm_victim_outcomes": lambda: charts.inm_victim_outcomes(
+        tipcourse.inm_victim_outcomes()
     ),
     "tier_distribution": lambda: charts.tier_distribution(tipcourse.tiers()),
     "tier_history": lambda: charts.tier_history(tipcourse.tier_history()),
@@ -101,10 +101,19 @@ def test_the_budget_chart_does_not_give_away_the_percentage_cut():
     assert "National Program" in chart.get_suptitle()
 
 
-def test_foreign_victim_outcomes_chart_names_the_courses_reading():
+def test_the_convictions_chart_counts_convictions_not_people():
+    """The report does not say whether a state's "convictions" are people or cases: the axis
+    says convictions as reported, and the title no year the report does not give its total."""
+    chart = charts.convictions(tipcourse.convictions_by_jurisdiction())
+    label = chart.axes[0].get_xlabel()
+    assert "Convictions" in label and "trafficker" not in label
+    assert "during the year" in chart.alt_text and "2011" not in chart.get_suptitle()
+
+
+def test_inm_victim_outcomes_chart_names_the_courses_reading():
     """The outcomes chart keeps the report's words and says that reading them as INM's 29 is ours."""
-    outcomes = tipcourse.foreign_victim_outcomes()
-    chart = charts.foreign_victim_outcomes(outcomes)
+    outcomes = tipcourse.inm_victim_outcomes()
+    chart = charts.inm_victim_outcomes(outcomes)
     assert chart.get_suptitle() == "Outcomes INM reported for victims it identified in 2011"
     assert "this course reads them" in chart.alt_text
     for row in outcomes.itertuples():

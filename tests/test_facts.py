@@ -155,16 +155,16 @@ def test_victims_identified_are_flagged_as_not_summable():
     assert table.set_index("agency").loc["authorities", "qualifier"] == "at least"
 
 
-def test_foreign_victim_outcomes_add_up_to_inms_count(facts):
+def test_inm_victim_outcomes_add_up_to_inms_count(facts):
     """The course's reading holds: the three outcomes INM reported sum to the 29 it identified.
 
     The report does not say the outcomes are those of all 29 victims; the course reads them so
     because the sum matches, and its docstring says so in the report's words.
     """
-    outcomes = tipcourse.foreign_victim_outcomes()
+    outcomes = tipcourse.inm_victim_outcomes()
     assert outcomes["victims"].sum() == _fact(facts, "protection.inm_victims_identified") == 29
-    assert list(outcomes["outcome"]) == ["granted legal residency", "repatriated", "case ongoing"]
-    reading = tipcourse.foreign_victim_outcomes.__doc__
+    assert list(outcomes["outcome"]) == ["received legal residency", "repatriated", "case ongoing"]
+    reading = tipcourse.inm_victim_outcomes.__doc__
     assert "reported identifying 29" in reading and "This course reads them so" in reading
 
 

@@ -30,7 +30,7 @@ __all__ = [
     "budget",
     "convictions_by_jurisdiction",
     "facts",
-    "foreign_victim_outcomes",
+    "inm_victim_outcomes",
     "prevention_figures",
     "sentences_by_jurisdiction",
     "victims_identified",
@@ -159,14 +159,16 @@ def victims_identified() -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+#: The measures of the three outcomes, named as the report states them: it does not call these
+#: victims "foreign" (see inm_victim_outcomes).
 _OUTCOMES = {
-    "foreign_victims_granted_residency": "granted legal residency",
-    "foreign_victims_repatriated": "repatriated",
-    "foreign_victim_cases_ongoing": "case ongoing",
+    "victims_received_legal_residency": "received legal residency",
+    "victims_repatriated": "repatriated",
+    "victim_cases_ongoing": "case ongoing",
 }
 
 
-def foreign_victim_outcomes() -> pd.DataFrame:
+def inm_victim_outcomes() -> pd.DataFrame:
     """The outcomes INM reported for victims identified in 2011: residency, repatriation, ongoing.
 
     The report says INM "reported identifying 29" victims in 2011, then that "11 victims that
@@ -174,6 +176,7 @@ def foreign_victim_outcomes() -> pd.DataFrame:
     five cases were ongoing". It does not say that these are all of the 29, nor that the 29 were
     foreign. This course reads them so: 11 + 13 + 5 = 29, and legal residency in Mexico and
     repatriation are outcomes for foreign victims, in the report's paragraph on foreign victims.
+    The names here keep the report's words; "foreign" is only the course's reading.
     """
     rows = _rows(list(_OUTCOMES), 2011)
     return rows.assign(

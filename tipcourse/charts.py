@@ -34,7 +34,7 @@ __all__ = [
     "bar",
     "budget_cut",
     "convictions",
-    "foreign_victim_outcomes",
+    "inm_victim_outcomes",
     "sentence_ranges",
     "tier_distribution",
     "tier_history",
@@ -157,8 +157,11 @@ def budget_cut(data: Any) -> Chart:
 def convictions(data: Any) -> Chart:
     """Convictions by jurisdiction, federal and state told apart by color and hatching.
 
-    The report dates the total "during the year" and only SIEDO's convictions "In 2011"; that
-    the others are of 2011 too is the course's reading, so the title keeps the report's words.
+    The axis counts convictions as each office or state reported them: the report says SIEDO
+    and Mexico City convicted "offenders" but that the states "reported" convictions, and does
+    not say whether a state's count is of people or of cases. The report dates its total
+    "during the year" and only SIEDO's convictions "In 2011"; that the others are of 2011 too is
+    the course's reading, so the title keeps the report's words.
     """
     rows = list(data.itertuples(index=False))[::-1]
     figure, axes = _new(7.0, 3.6)
@@ -177,11 +180,11 @@ def convictions(data: Any) -> Chart:
     axes.legend(title="Level", frameon=False, loc="lower right")
     total = sum(row.convictions for row in rows)
     listed = "; ".join(f"{row.jurisdiction} ({row.level}): {row.convictions}" for row in rows[::-1])
-    alt = (f"Bar chart of {total} trafficking convictions by jurisdiction, the report's total "
-           f"\"during the year\" (2011 in the course's reading). {listed}.")
+    alt = (f"Bar chart of {total} trafficking convictions by jurisdiction, those the 2012 report "
+           f"counts \"during the year\". {listed}.")
     title = "Trafficking convictions by jurisdiction, \"during the year\" (2012 report)"
     return _finish(figure, axes, title,
-                   "Convictions (number of traffickers)", "", REPORT_SOURCE, alt)
+                   "Convictions (as each office or state reported them)", "", REPORT_SOURCE, alt)
 
 
 def sentence_ranges(data: Any) -> Chart:
@@ -238,11 +241,11 @@ def victims_by_agency(data: Any, year: int = 2011) -> Chart:
     return chart
 
 
-def foreign_victim_outcomes(data: Any) -> Chart:
-    """The outcomes INM reported for victims it identified in 2011 (``foreign_victim_outcomes()``).
+def inm_victim_outcomes(data: Any) -> Chart:
+    """The outcomes INM reported for victims it identified in 2011 (``inm_victim_outcomes()``).
 
     That these are the outcomes of INM's 29 victims, all foreign, is the course's reading (see
-    ``tipcourse.foreign_victim_outcomes``); the title and description keep the report's words.
+    ``tipcourse.inm_victim_outcomes``); the title and description keep the report's words.
     """
     pairs = _pairs(data, "outcome", "victims")
     total = sum(number for _, number in pairs)
