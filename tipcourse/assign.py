@@ -335,14 +335,8 @@ def _written(cell: Any, handout: _Handout) -> None:
     handout.cells.extend(_graded_written_cells(cell, written(item_id), handout.solutions))
 
 
-def _commentary(cell: Any, handout: _Handout) -> None:
-    """The course's commentary on an item's answer, and the key points that sum them up, wait
-    for the key when the item is graded: in a handout they would answer it before it is tried."""
-    if handout.solutions or not _discusses(_meta(cell), handout.graded):
-        handout.cells.append(cell)
-
-
-#: How ``assign`` transforms each role of cell (see ``authoring.ROLES``); other roles are kept.
+#: How ``assign`` transforms each role of cell (see ``authoring.ROLES``); other roles are kept,
+#: except that a student handout leaves out what discusses a graded item (:func:`_discusses`).
 TRANSFORMS = {
     "setup": _setup,
     "answer": _answer,
@@ -352,8 +346,6 @@ TRANSFORMS = {
     "question": _question,
     "prompt": _written,
     "written": _written,
-    "discussion": _commentary,
-    "key-points": _commentary,
 }
 
 
@@ -362,7 +354,9 @@ def _discusses(meta: dict[str, Any], graded: list[str]) -> bool:
     which sum up every discussion of the notebook."""
     if meta.get("role") == "key-points":
         return bool(graded)
-    return meta.get("role") == "discussion" and bool(set(meta.get("items", [])) & set(graded))
+    if meta.get("role") == "discussion":
+        return bool(set(meta.get("items", [])) & set(graded))
+    return bool(set(meta.get("discusses", [])) & set(graded))
 
 
 def _graded_written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
@@ -400,6 +394,8 @@ def assignment_notebook(source: Any, sources: list[Any], graded: list[str], solu
     handout = _Handout(list(graded), solutions, sealed)
     for cell in notebook.cells:
         transform = TRANSFORMS.get(_meta(cell).get("role", ""))
+        if not solutions and _discusses(_meta(cell), handout.graded):
+            continue  # the course's commentary on a graded answer waits for the key
         if transform is None:
             handout.cells.append(cell)
         else:

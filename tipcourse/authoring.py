@@ -13,7 +13,8 @@ A source is a Markdown file, ``course/NN-topic.md``, that starts with YAML front
 Its body is Markdown. A fenced ``python`` block becomes a code cell; a line ``+++`` starts a new
 text cell; ``+++ discuss`` starts the discussion of the items just above it (read, then try,
 then discuss: the course's commentary on an answer comes after the attempt, and ``assign``
-leaves it out of a handout that grades one of those items). ``python reading`` marks a code
+leaves it out of a handout that grades one of those items). A discussion, with the code shown in
+it, runs until the next ``+++``, heading, reading or item. ``python reading`` marks a code
 cell that shows only the report's own words (a test holds it to that). Three directives,
 written as fenced blocks, generate cells:
 
@@ -96,7 +97,8 @@ ROLES = {
     "exercise": "an exercise's prompt (``items``: its id)",
     "answer": "an exercise's answer cell: the starter and the check",
     "help": "an exercise's hint and solution lines, commented out",
-    "discussion": "the course's commentary after an attempt (``items``: what it discusses)",
+    "discussion": "the course's commentary after an attempt (``items``: what it discusses); code"
+    " shown in a discussion keeps its role and says what it discusses (``discusses``)",
     "prompt": "a written item's prompt",
     "written": "a written item's answer cell",
     "key-points": "the closing key points, which sum up the discussions",
@@ -357,25 +359,27 @@ class _Body:
         self.source, self.sources, self.solutions = source, sources, solutions
         self.cells: list[NotebookNode] = []
         self.text: list[str] = []
-        self.discussing = False  # the text being gathered follows ``+++ discuss``
+        self.discussion: list[str] | None = None  # the items an open ``+++ discuss`` discusses
         self.recent: list[str] = []  # the items since the last reading or discussion
 
     def flush(self) -> None:
         """The text gathered so far becomes a commentary or discussion cell."""
         if "\n".join(self.text).strip():
-            if self.discussing:
+            if self.discussion is not None:
                 self.cells.append(_cell("markdown", "\n".join(self.text), role="discussion",
-                                        items=list(self.recent)))
-                self.recent.clear()
+                                        items=list(self.discussion)))
             else:
                 self.cells.append(_cell("markdown", "\n".join(self.text), role="commentary"))
         self.text.clear()
-        self.discussing = False
 
     def add(self, new: list[NotebookNode]) -> None:
         """Cells made from a block; the items they ask are what a discussion below discusses."""
         for cell in new:
             meta = cell.metadata.get("tipcourse", {})
+            if meta.get("role") in ("reading", "question", "exercise", "prompt"):
+                self.discussion = None  # a new passage or item closes a discussion
+            elif self.discussion is not None:
+                meta["discusses"] = list(self.discussion)  # code shown in a discussion
             if meta.get("role") == "reading":
                 self.recent.clear()
             if meta.get("role") in ("question", "exercise"):
@@ -392,7 +396,9 @@ class _Body:
         if mark == "discuss" and not self.recent:
             raise SourceError(f"{where}: +++ discuss needs a question, exercise or written item "
                               "above it to discuss.")
-        self.discussing = mark == "discuss"
+        self.discussion = None
+        if mark == "discuss":  # open until the next +++, reading or item
+            self.discussion, self.recent = list(self.recent), []
 
     def block(self, kind: str, argument: str, block: str, where: str) -> None:
         """A fenced block: code, or a directive that generates cells."""
@@ -427,6 +433,9 @@ class _Body:
                            where)
                 position = end
             else:
+                if line.startswith("#") and self.discussion is not None:
+                    self.flush()  # a heading starts a new topic: the discussion is over
+                    self.discussion = None
                 self.text.append(line)
             position += 1
         self.flush()
