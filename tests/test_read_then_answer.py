@@ -362,3 +362,20 @@ def test_a_handout_that_leaves_out_a_discussion_still_runs():
                           (loaded - stored) & (defined_in_discussion - defined_elsewhere)]
                 defined_elsewhere |= stored
     assert found == []
+
+
+def test_every_question_is_discussed_after_it_is_tried():
+    """Each question a notebook shows on its own has a discussion after it (the final quiz of
+    notebook 07 relies on each item's explanation, shown after an attempt)."""
+    missing = []
+    for source in SOURCES:
+        cells = build(source, SOURCES).cells
+        discussed = {item for cell in cells if meta(cell).get("role") == "discussion"
+                     for item in meta(cell)["items"]}
+        for position, cell in enumerate(cells):
+            if meta(cell).get("role") == "question" and "tipcourse.show(" in cell.source:
+                later = {item for after in cells[position:]
+                         if meta(after).get("role") == "discussion" for item in meta(after)["items"]}
+                missing += [item for item in meta(cell)["items"] if item not in later]
+        assert discussed  # every notebook discusses something
+    assert missing == []
