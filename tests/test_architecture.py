@@ -17,6 +17,7 @@ LAYER = {
     "report": "data",
     "datasets": "data",
     "_facts": "data",
+    "_matching": "data",
     "compare": "engine",
     "banks": "engine",
     "_sqlite": "engine",

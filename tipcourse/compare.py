@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sized
 from typing import Any, cast
 
+from ._matching import matched_count
 from ._text import number_from_words
 from .messages import message
 
@@ -356,15 +357,7 @@ def _compare_sequences(got: list, expected: list, settings: dict, ordered: bool)
             if _compare_item(position, mine, theirs, settings):
                 return message("compare.item_differs", position=position)
         return None
-    unmatched = list(expected)
-    strays = 0
-    for mine in got:
-        for index, theirs in enumerate(unmatched):
-            if _equal(mine, theirs, settings):
-                del unmatched[index]
-                break
-        else:
-            strays += 1
+    strays = len(got) - matched_count(got, expected, lambda a, b: _equal(a, b, settings))
     return message("compare.items_not_in_answer", count=strays, total=len(got)) if strays else None
 
 
@@ -434,15 +427,20 @@ def _compare_tables(got: Any, expected: Any, settings: dict) -> str | None:
         )
         if not same:
             return message("compare.index_differs")
-    if not settings["ordered"]:
-        got_rows, expected_rows = (
-            sorted(got_rows, key=_row_key),
-            sorted(expected_rows, key=_row_key),
+    if settings["ordered"]:
+        same = all(_same_row(a, b, settings) for a, b in zip(got_rows, expected_rows, strict=True))
+    else:  # sorted rows usually pair up at once; a tolerance may need a proper matching
+        by_key = zip(
+            sorted(got_rows, key=_row_key), sorted(expected_rows, key=_row_key), strict=True
         )
-    for mine, theirs in zip(got_rows, expected_rows, strict=True):
-        if not all(_same_cell(a, b, settings) for a, b in zip(mine, theirs, strict=True)):
-            return message("compare.values_differ")
-    return None
+        same = all(_same_row(a, b, settings) for a, b in by_key) or matched_count(
+            got_rows, expected_rows, lambda a, b: _same_row(a, b, settings)
+        ) == len(expected_rows)
+    return None if same else message("compare.values_differ")
+
+
+def _same_row(mine: tuple, theirs: tuple, settings: dict) -> bool:
+    return all(_same_cell(a, b, settings) for a, b in zip(mine, theirs, strict=True))
 
 
 def _rows(table: Any, with_labels: bool) -> list[tuple]:
