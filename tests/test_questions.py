@@ -14,7 +14,6 @@ import yaml
 import tipcourse
 from tipcourse import messages
 from tipcourse._questions import (
-    CHOICE_TYPES,
     SKILLS,
     TYPES,
     QuestionBankError,
@@ -298,11 +297,11 @@ def test_order_partial_credit_is_the_share_of_neighbours_in_order():
 def test_options_are_labelled_by_position():
     """Options are lettered a, b, c, ... top to bottom: the bank's own keys are never shown."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    for question in (q for q in ALL if q.type in CHOICE_TYPES):
+    for question in (q for q in ALL if q.question_type.lettered):
         assert [o.key for o in question.options] == list(letters[: len(question.options)])
 
 
-@pytest.mark.parametrize("question", [q for q in ALL if q.type in CHOICE_TYPES], ids=lambda q: q.id)
+@pytest.mark.parametrize("question", [q for q in ALL if q.question_type.lettered], ids=lambda q: q.id)
 def test_the_letter_a_learner_sees_is_the_letter_check_accepts(question):
     """Read the letters beside the right options off the static form: check() takes them."""
     markdown = tipcourse.show(question).markdown()
