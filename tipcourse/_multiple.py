@@ -23,7 +23,7 @@ class Multiple(LetteredType):
 
     name: ClassVar[str] = "multiple"
     widget: ClassVar[str] = "checkboxes"
-    lms: ClassVar[str] = "choice"
+    lms: ClassVar[str] = "multiple_choice"
     counts_options: ClassVar[bool] = True
 
     def parse(self, answer: Any, form: Form) -> list[str]:

@@ -10,8 +10,8 @@ Each type (``single``, ``multiple``, ...) is a subclass in a module of its own, 
 - ``check_bank(...)``: the checks of a bank entry that its JSON Schema cannot make.
 - what the views and exports need, as names of shared shapes: ``widget`` (the input a widget
   gives: ``radio``, ``truefalse``, ``checkboxes``, ``order``, ``textbox``), ``lms`` (the LMS
-  question it becomes: ``choice``, ``truefalse``, ``numerical``, ``shortanswer``,
-  ``matching``), ``lettered`` (answered with the option letters a, b, c, ...) and
+  question it becomes: ``single_choice``, ``multiple_choice``, ``truefalse``, ``numerical``,
+  ``shortanswer``, ``matching``), ``lettered`` (answered with the option letters a, b, c, ...) and
   ``counts_options`` (item analysis counts each option chosen).
 
 Its words are messages keyed by its name: ``question.how.<name>``, ``question.replace.<name>``,

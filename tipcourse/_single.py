@@ -16,7 +16,7 @@ class Single(LetteredType):
 
     name: ClassVar[str] = "single"
     widget: ClassVar[str] = "radio"
-    lms: ClassVar[str] = "choice"
+    lms: ClassVar[str] = "single_choice"
     counts_options: ClassVar[bool] = True
 
     def parse(self, answer: Any, form: Form) -> str:
