@@ -74,7 +74,7 @@ def question_answer_cell(question: Any, solutions: bool, sealed: bool = False) -
     import nbformat
 
     variable = answer_variable(question.id)
-    comment = "# " + message(f"question.replace.{question.type}")
+    comment = "# " + question.question_type.words("question.replace")
     value = list(question.answer) if isinstance(question.answer, tuple) else question.answer
     if solutions:
         source = f"{comment}\n{BEGIN}\n{variable} = {value!r}\n{END}"

@@ -114,7 +114,11 @@ class QuestionType:
 
     def how(self) -> str:
         """How to answer, said after a problem with the input."""
-        return message(f"question.how.{self.name}")
+        return self.words("question.how")
+
+    def words(self, prefix: str) -> str:
+        """The type's own message under ``prefix``, e.g. ``widget.instruction.single``."""
+        return message(f"{prefix}.{self.name}")
 
 
 def right(question: Any) -> Outcome:

@@ -121,8 +121,8 @@ class Question:
     def answer_code(self, answer: Any = ...) -> str:
         """The line a learner runs to answer without widgets; ``...`` stands for "your answer"."""
         if answer is ...:
-            return f"tipcourse.question({self.id!r}).check(...)  # " + message(
-                f"question.replace.{self.type}"
+            return f"tipcourse.question({self.id!r}).check(...)  # " + self.question_type.words(
+                "question.replace"
             )
         return f"tipcourse.question({self.id!r}).check({answer!r})"
 

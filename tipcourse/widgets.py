@@ -293,7 +293,7 @@ class QuestionView:
             # out of order), and the previous answer would be checked.
             continuous_update=True,
             description=message("widget.label.answer"),
-            placeholder=message(f"widget.placeholder.{self.state.question.type}"),
+            placeholder=self.state.question.question_type.words("widget.placeholder"),
             description_allow_html=False,
             style=self.look.text,
             layout=self.look.plain,
