@@ -106,12 +106,12 @@ class Question:
     #: What kind of graded item this is (beside exercises and written work).
     kind: ClassVar[str] = "question"
 
-    @property
+    @functools.cached_property
     def question_type(self) -> QuestionType:
         """The object that reads, scores and describes answers of this question's type."""
         return question_type(self.type)
 
-    @property
+    @functools.cached_property
     def form(self) -> Form:
         """What an answer's form depends on (the letters shown, the unit), without the key."""
         return self.question_type.form(self)
