@@ -20,6 +20,7 @@ Its words are messages keyed by its name: ``question.how.<name>``, ``question.re
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -31,6 +32,7 @@ from .messages import message
 from .outcome import Outcome
 
 __all__ = [
+    "MESSAGES",
     "Form",
     "Option",
     "QuestionType",
@@ -73,8 +75,8 @@ class Form:
     unit: str = ""
 
 
-class QuestionType:
-    """One kind of question; subclasses fill in the class variables and the methods."""
+class QuestionType(ABC):
+    """One kind of question; a subclass sets the class variables and defines parse and score."""
 
     name: ClassVar[str]
     widget: ClassVar[str]
@@ -92,13 +94,13 @@ class QuestionType:
         whether an answer is well formed, and nothing else."""
         return Form(self.form(question).letters)
 
+    @abstractmethod
     def parse(self, answer: Any, form: Form) -> Any:
         """The answer as this type reads it (e.g. a list of letters), or InputError."""
-        raise NotImplementedError
 
+    @abstractmethod
     def score(self, question: Any, parsed: Any) -> Outcome:
         """The outcome of a parsed answer."""
-        raise NotImplementedError
 
     def check_bank(self, bank_file: Any, item: dict[str, Any], options: tuple) -> tuple:
         """The checks of a bank entry a schema cannot make; the options and answer to keep."""
