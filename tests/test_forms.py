@@ -70,3 +70,21 @@ def test_a_percentage_is_well_formed_where_the_unit_is_percent():
     """"92.5%" is well formed for a question that asks for a percentage, and only there."""
     assert tipcourse.check_form("92.5%", "numeric", unit="percent").valid
     assert not tipcourse.check_form("92.5%", "numeric").valid
+
+
+def test_an_exercise_whose_answer_is_text_is_read_as_its_grader_reads_it(tmp_path):
+    """An exercise's text answer is the form ``str`` (the grader's rules for a value), not the
+    question type ``text`` (a few words): a long text is well formed and graded, not refused."""
+    from tipcourse._cells import form_call
+    from tipcourse._exercises import Exercise
+
+    item = Exercise(id="overview.e77", section="overview", prompt="Name the capital.", hints=(),
+                    points=1, answer_name="capital", explanation="", evidence=(), starter="",
+                    source=tmp_path / "overview.yaml", solution_code="capital = 'Mexico City'")
+    line = form_call("capital", item)
+    assert line == "tipcourse.check_form(capital, 'str')"
+    for value in ["Mexico City", "x" * 5000, "x" * 20_000, "...", 5, ["Mexico City"]]:
+        formed = eval(line, {"tipcourse": tipcourse, "capital": value})
+        assert formed.valid == (item.evaluate(value).status not in ("invalid", "unanswered"))
+    assert tipcourse.check_form("x" * 5000, "str").valid
+    assert not tipcourse.check_form("x" * 5000, "text").valid

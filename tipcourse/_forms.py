@@ -14,9 +14,9 @@ exactly when the grader neither refuses it as unreadable nor counts it as unansw
 Forms: the question types' names (``single``, ``multiple``, ``order`` with ``letters`` such as
 "abcd", ``truefalse``, ``numeric`` with ``unit="percent"`` where a percentage is asked for,
 ``text``), and the shapes of an exercise's answer: a kind as
-:func:`tipcourse.compare.kind_of` names it (``number``, ``text``, ``bool``, ``list``, ``dict``,
-``series``, ``dataframe``, ``function``, ...), with its items' shapes in brackets where it has
-items (``list[number]``).
+:func:`tipcourse.compare.kind_of` names it (``number``, ``bool``, ``list``, ``dict``,
+``series``, ``dataframe``, ``function``, ...; text is ``str``), with its items' shapes in
+brackets where it has items (``list[number]``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from .messages import message
 __all__ = ["FORMS", "FormCheck", "check_form"]
 
 #: The kinds of an exercise's answer that a form may name.
-SHAPES = ("number", "text", "bool", "list", "tuple", "set", "dict", "series", "dataframe",
+SHAPES = ("number", "str", "bool", "list", "tuple", "set", "dict", "series", "dataframe",
           "function", "array")
 FORMS = (*QUESTION_TYPES, *SHAPES)
 

@@ -4,7 +4,8 @@ An exercise's grader compares a learner's value with the reference solution's (s
 :func:`tipcourse.compare.compare`); before that, :func:`check_shape` says whether the value can
 be compared at all — the same check :func:`tipcourse.check_form` makes in a sealed handout,
 where the reference is not available. So the shape is written into the handout as text:
-``number``, ``series``, ``list[number]``, ``dict[number|text]``, ``list[list[number]]``.
+``number``, ``series``, ``list[number]``, ``dict[number|str]``, ``list[list[number]]``. Text is
+written ``str``: the question type ``text`` has rules of its own (a few words, not a page).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Shape:
 
     def __str__(self) -> str:
         inside = "|".join(map(str, self.items))
-        return f"{self.kind}[{inside}]" if inside else self.kind
+        name = "str" if self.kind == "text" else self.kind
+        return f"{name}[{inside}]" if inside else name
 
 
 def shape_of(value: Any) -> Shape:
@@ -72,6 +74,7 @@ def _parse(text: str) -> tuple[Shape, str]:
     if not kind:
         raise ValueError(text)
     rest = text[len(kind):]
+    kind = "text" if kind == "str" else kind
     if not rest.startswith("["):
         return Shape(kind), rest
     items = []
