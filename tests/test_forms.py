@@ -88,3 +88,10 @@ def test_an_exercise_whose_answer_is_text_is_read_as_its_grader_reads_it(tmp_pat
         assert formed.valid == (item.evaluate(value).status not in ("invalid", "unanswered"))
     assert tipcourse.check_form("x" * 5000, "str").valid
     assert not tipcourse.check_form("x" * 5000, "text").valid
+
+
+@pytest.mark.parametrize("form", ["list[colour]", "list[number", "dict[]", "single[number]", "str]"])
+def test_a_malformed_shape_is_an_author_error(form):
+    """A shape that names an unknown kind, or is not written as one, is refused like any form."""
+    with pytest.raises(ValueError, match="Unknown answer form"):
+        tipcourse.check_form(1, form)

@@ -21,13 +21,15 @@ brackets where it has items (``list[number]``).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from ._question_type import Form
 from ._question_types import QUESTION_TYPES
-from ._shapes import check_shape, parse_shape
+from ._shapes import Shape, check_shape, parse_shape
 from .compare import InputError, is_unanswered
 from .messages import message
 
@@ -53,16 +55,23 @@ class FormCheck:
         return escape(self.text, quote=False)
 
 
-def _problem(value: Any, form: str, letters: str, unit: str) -> str:
-    """Why ``value`` is not well formed for ``form``, or "" when it is."""
+def _reader(form: str, letters: str, unit: str) -> tuple[str, Callable[[Any], object]]:
+    """The name of ``form``'s kind and the grader's own first step for it; ValueError for a
+    form that is neither a question type nor the shape of an exercise's answer."""
+    if form in QUESTION_TYPES:
+        return form, functools.partial(QUESTION_TYPES[form].parse, form=Form(letters, unit))
     try:
-        if form in QUESTION_TYPES:
-            QUESTION_TYPES[form].parse(value, Form(letters, unit))
-        else:
-            check_shape(value, parse_shape(form))
-    except InputError as error:
-        return error.message
-    return ""
+        shape = parse_shape(form)
+    except ValueError:
+        shape = None
+    if shape is None or not _known(shape):
+        raise ValueError(message("form.unknown", form=form, forms=", ".join(FORMS)))
+    return form.split("[", 1)[0], functools.partial(check_shape, shape=shape)
+
+
+def _known(shape: Shape) -> bool:
+    name = "str" if shape.kind == "text" else shape.kind
+    return name in SHAPES and all(_known(item) for item in shape.items)
 
 
 def check_form(value: Any, form: str, letters: str = "", unit: str = "") -> FormCheck:
@@ -71,17 +80,13 @@ def check_form(value: Any, form: str, letters: str = "", unit: str = "") -> Form
     ``letters`` are the option letters shown, for ``single``, ``multiple`` and ``order``;
     ``unit="percent"`` lets a ``numeric`` answer be a percentage such as "92.5%".
     """
-    kind = form.split("[", 1)[0]
-    try:
-        known = kind in FORMS and (kind == form or kind in SHAPES) and bool(parse_shape(form))
-    except ValueError:
-        known = False
-    if not known:
-        raise ValueError(message("form.unknown", form=form, forms=", ".join(FORMS)))
+    kind, read = _reader(form, letters, unit)
     what = message(f"form.what.{kind}", letters=", ".join(letters))
     if is_unanswered(value):
         return FormCheck(False, message("form.unanswered", what=what))
-    problem = _problem(value, form, letters, unit)
-    if problem:
-        return FormCheck(False, message("form.invalid", what=what, problem=problem.rstrip(".")))
+    try:
+        read(value)
+    except InputError as error:
+        problem = error.message.rstrip(".")
+        return FormCheck(False, message("form.invalid", what=what, problem=problem))
     return FormCheck(True, message("form.valid", what=what))
