@@ -236,3 +236,21 @@ def test_messages_follow_the_chosen_language():
     with pytest.raises(InputError) as raised:
         compare(pd.DataFrame({"a": [1]}), 1)
     assert raised.value.message.startswith("Se esperaba un número")
+
+
+def test_unordered_items_pair_up_within_the_tolerance():
+    """Each item finds its own partner: 1.05 goes with 1.1 so that 0.9 can go with 1.0."""
+    assert compare([1.05, 0.9], [1.0, 1.1], tolerance=0.1, ordered=False) is None
+    assert compare({1.05, 0.9}, [1.0, 1.1], tolerance=0.1, ordered=False) is None
+    assert "1 of your 2" in compare([1.05, 1.3], [1.0, 1.1], tolerance=0.1, ordered=False)
+
+
+def test_unordered_rows_pair_up_within_the_tolerance():
+    """DataFrame rows in any order match when a one-to-one pairing within the tolerance exists."""
+    expected = pd.DataFrame({"share": [1.0, 1.0], "agency": ["INM", "PGR"]})
+    got = pd.DataFrame({"share": [0.95, 1.04], "agency": ["PGR", "INM"]})
+    assert compare(got, expected, tolerance=0.1, ordered=False, ignore_index=True) is None
+    wrong = got.assign(agency=["PGR", "PGR"])
+    assert compare(wrong, expected, tolerance=0.1, ordered=False, ignore_index=True) == (
+        messages.message("compare.values_differ")
+    )

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import pandas as pd
 import pytest
 
 import tipcourse
@@ -37,12 +38,12 @@ def test_changed_report_text_is_refused(tmp_path, monkeypatch):
     text = copy / "report" / "mexico-2012.txt"
     text.write_text(text.read_text("utf-8").replace("at least 14", "at least 41"), "utf-8")
     monkeypatch.setattr(datasets, "data_dir", lambda: copy)
-    datasets.report_metadata.cache_clear()
+    datasets._report_metadata.cache_clear()
     try:
         with pytest.raises(datasets.DataError, match="has been changed"):
             datasets._report_text()
     finally:
-        datasets.report_metadata.cache_clear()
+        datasets._report_metadata.cache_clear()
 
 
 def test_tier_history_covers_2001_to_2025_with_citations():
@@ -118,3 +119,41 @@ def test_glossary_expansions_are_the_reports_own_words():
             assert report.locate(row.expansion) is not None, row.term
             if row.term.isupper():
                 assert report.locate(f"{row.expansion} ({row.term})") is not None, row.term
+
+
+def test_report_metadata_is_a_copy_that_load_report_does_not_read():
+    """Changing the dict report_metadata() returns changes neither the next call nor the report."""
+    meta = tipcourse.report_metadata()
+    meta["report_year"] = 1999
+    meta["reporting_period"]["start"] = "never"
+    assert tipcourse.report_metadata()["report_year"] == 2012
+    assert tipcourse.report_metadata()["reporting_period"]["start"] == "2011-04-01"
+    datasets.load_report.cache_clear()
+    try:
+        assert tipcourse.load_report().year == 2012
+    finally:
+        datasets.load_report.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "facts",
+        "glossary",
+        "tiers",
+        "tier_history",
+        "convictions_by_jurisdiction",
+        "sentences_by_jurisdiction",
+        "victims_identified",
+        "foreign_victim_outcomes",
+        "prevention_figures",
+        "budget",
+    ],
+)
+def test_cached_tables_are_the_callers_own(name):
+    """A table a public function returns can be changed without changing the next call's."""
+    first = getattr(tipcourse, name)()
+    before = getattr(tipcourse, name)().copy()
+    first.iloc[0] = first.iloc[-1]
+    del first[first.columns[-1]]
+    pd.testing.assert_frame_equal(getattr(tipcourse, name)(), before)

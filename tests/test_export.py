@@ -343,7 +343,7 @@ def test_moodle_xml_puts_each_section_in_its_category(moodle_text):
 def test_moodle_xml_keeps_type_points_id_hints_and_feedback(question, moodle):
     """Name and ID number are the id; points, prompt, hints, explanation and evidence survive."""
     element = moodle[question.id]
-    assert element.get("type") == export.MOODLE_TYPES[question.type]
+    assert element.get("type") == export.MOODLE_TYPES[question.question_type.lms]
     assert element.findtext("idnumber") == question.id
     assert float(element.findtext("defaultgrade")) == question.points
     assert tidy(question.prompt) in visible(element.findtext("questiontext/text"))
@@ -474,7 +474,7 @@ def test_qti_items_keep_canvas_type_points_prompt_and_feedback(question, qti):
     assert item.get("title") == question.id
     fields = {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry")
               for f in item.iter(f"{QTI}qtimetadatafield")}
-    assert fields["question_type"] == export.CANVAS_TYPES[question.type]
+    assert fields["question_type"] == export.CANVAS_TYPES[question.question_type.lms]
     assert float(fields["points_possible"]) == question.points
     prompt = item.find(f"{QTI}presentation/{QTI}material/{QTI}mattext")
     assert prompt.get("texttype") == "text/html" and tidy(question.prompt) in visible(prompt.text)

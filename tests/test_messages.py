@@ -122,6 +122,24 @@ def test_tipcourse_lang_chooses_spanish(monkeypatch):
     assert message("progress.column.section") == "Sección"
 
 
+@pytest.mark.parametrize("tag", ["es", "es-MX", "ES-mx", "es_MX", "es_MX.UTF-8", "es_MX@euro"])
+def test_tipcourse_lang_reads_locale_names_and_bcp47_tags(monkeypatch, tag):
+    """TIPCOURSE_LANG in the POSIX form (es_MX.UTF-8) or the BCP-47 form (es-MX) chooses Spanish."""
+    monkeypatch.setenv("TIPCOURSE_LANG", tag)
+    assert messages.get_language() == "es"
+    assert message("progress.column.section") == "Sección"
+
+
+@pytest.mark.parametrize("tag", ["es-MX", "ES_mx"])
+def test_set_language_reads_bcp47_tags(tag):
+    """set_language("es-MX") chooses Spanish, as TIPCOURSE_LANG does."""
+    try:
+        tipcourse.set_language(tag)
+        assert messages.get_language() == "es"
+    finally:
+        tipcourse.set_language("en")
+
+
 def test_tipcourse_lang_in_a_new_process():
     """A fresh Python process with TIPCOURSE_LANG=es speaks Spanish from the start."""
     code = "from tipcourse.messages import message; print(message('progress.column.score'))"

@@ -13,8 +13,8 @@ import yaml
 
 import tipcourse
 from tipcourse import messages
+from tipcourse._question_type import MESSAGES as TYPE_MESSAGES
 from tipcourse._questions import (
-    CHOICE_TYPES,
     SKILLS,
     TYPES,
     QuestionBankError,
@@ -298,11 +298,11 @@ def test_order_partial_credit_is_the_share_of_neighbours_in_order():
 def test_options_are_labelled_by_position():
     """Options are lettered a, b, c, ... top to bottom: the bank's own keys are never shown."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    for question in (q for q in ALL if q.type in CHOICE_TYPES):
+    for question in (q for q in ALL if q.question_type.lettered):
         assert [o.key for o in question.options] == list(letters[: len(question.options)])
 
 
-@pytest.mark.parametrize("question", [q for q in ALL if q.type in CHOICE_TYPES], ids=lambda q: q.id)
+@pytest.mark.parametrize("question", [q for q in ALL if q.question_type.lettered], ids=lambda q: q.id)
 def test_the_letter_a_learner_sees_is_the_letter_check_accepts(question):
     """Read the letters beside the right options off the static form: check() takes them."""
     markdown = tipcourse.show(question).markdown()
@@ -431,6 +431,9 @@ def test_every_message_key_the_engine_uses_exists_in_both_languages():
         ),
     }
     used |= {prefix + name for prefix, names in families.items() for name in names}
+    # A type's own words are looked up by prefix (QuestionType.words): one key per type.
+    used -= set(TYPE_MESSAGES)
+    used |= {f"{prefix}.{name}" for prefix in TYPE_MESSAGES for name in TYPES}
     used |= {"compare.expected." + name for name in families["compare.kind."]}
     for language in ("en", "es"):
         catalogue = json.loads((package / "locales" / f"{language}.json").read_text("utf-8"))

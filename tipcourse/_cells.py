@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ._exercises import exercise
-from ._questions import CHOICE_TYPES, question
+from ._questions import question
 from ._text import one_line
 from ._wording import header, instruction
 from ._written import written
 from .authoring import BEGIN, END, nbgrader_metadata
 from .banks import item_kind
-from .compare import kind_of
 from .messages import message
 
 __all__ = ["LEARNER_VARIABLE", "answer_variable", "find_item", "form_call", "item_entry",
@@ -36,7 +35,7 @@ def find_item(item_id: str) -> Any:
 def item_entry(item: Any) -> dict[str, Any]:
     """An item as ``assignment.json`` lists it: id, kind, points and the variable it is
     answered in (an exercise's own, ``prosecution_q01`` for a question, none for written work)."""
-    kind = item_kind(item.id)
+    kind = item.kind
     variable = (item.answer_name if kind == "exercise" else "" if kind == "written"
                 else answer_variable(item.id))
     return {"id": item.id, "kind": kind, "points": item.points, "variable": variable}
@@ -54,10 +53,11 @@ def learner_cell() -> Any:
 
 def form_call(variable: str, item: Any) -> str:
     """The line that checks the form of a graded item's answer (never whether it is right)."""
-    if item_kind(item.id) == "exercise":
-        return f"tipcourse.check_form({variable}, {kind_of(item.expected())!r})"
-    letters = "".join(option.key for option in item.options) if item.type in CHOICE_TYPES else ""
-    extra = f", {letters!r}" if letters else ""
+    if item.kind == "exercise":
+        return f"tipcourse.check_form({variable}, {str(item.shape)!r})"
+    form = item.question_type.handout_form(item)
+    extra = f", {form.letters!r}" if form.letters else ""
+    extra += f", unit={form.unit!r}" if form.unit else ""
     return f"tipcourse.check_form({variable}, {item.type!r}{extra})"
 
 
@@ -65,7 +65,7 @@ def static_question(question: Any) -> str:
     """A graded question as static text: header, prompt, instruction and lettered options."""
     lines = [f"**{header(question)}**", "", question.prompt.strip(), "",
              f"*{instruction(question)}*", ""]
-    if question.type != "truefalse":
+    if question.question_type.lettered:
         lines += [f"- **{option.key})** {one_line(option.text)}" for option in question.options]
     return "\n".join(lines).rstrip("\n")
 
@@ -74,7 +74,7 @@ def question_answer_cell(question: Any, solutions: bool, sealed: bool = False) -
     import nbformat
 
     variable = answer_variable(question.id)
-    comment = "# " + message(f"question.replace.{question.type}")
+    comment = "# " + question.question_type.words("question.replace")
     value = list(question.answer) if isinstance(question.answer, tuple) else question.answer
     if solutions:
         source = f"{comment}\n{BEGIN}\n{variable} = {value!r}\n{END}"

@@ -21,12 +21,13 @@ import copy
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from . import outcome as outcomes
 from . import session
+from ._shapes import Shape, check_shape, shape_of
 from .banks import Bank, BankError, BankFile, Sealed, item_error
-from .compare import InputError, check_length, compare, is_unanswered, kind_of, mismatch, short
+from .compare import InputError, compare, is_unanswered, kind_of, short
 from .messages import message
 from .outcome import Outcome
 
@@ -97,6 +98,8 @@ class Exercise:
     ignore_index: bool = False
     calls: tuple[tuple[Any, ...], ...] = ()
     sealed: bool = False  # in a grading kernel: no solution, and no checking (banks.grading)
+    #: What kind of graded item this is (beside questions and written work).
+    kind: ClassVar[str] = "exercise"
 
     @classmethod
     def from_item(cls, item: dict[str, Any], source: Path) -> Exercise:
@@ -191,6 +194,12 @@ class Exercise:
             )
         return value
 
+    @functools.cached_property
+    def shape(self) -> Shape:
+        """The shape of the answer (``number``, ``list[number]``, ...): what ``check_form``
+        reads in a sealed handout, and the first thing the grader checks."""
+        return shape_of(self._reference)
+
     def _bank_error(self, field: str, problem: str, fix: str) -> ExerciseBankError:
         return ExerciseBankError(
             str(item_error(self.source, "exercise", self.id, field, problem, fix))
@@ -201,7 +210,7 @@ class Exercise:
     def check(self, value: Any) -> Outcome:
         """Check ``value`` and record the attempt in the learner's progress when it is usable."""
         return outcomes.record(
-            self.evaluate(value), item_id=self.id, section=self.section, kind="exercise"
+            self.evaluate(value), item_id=self.id, section=self.section, kind=self.kind
         )
 
     def evaluate(self, value: Any) -> Outcome:
@@ -212,8 +221,7 @@ class Exercise:
             return outcomes.unanswered(message("exercise.unanswered", name=self.answer_name))
         try:
             expected = self._reference
-            if isinstance(value, str):
-                check_length(value)
+            check_shape(value, self.shape)
             if kind_of(expected) == "function":
                 return self._evaluate_function(value, expected)
             difference = compare(value, expected, **self._settings)
@@ -247,8 +255,6 @@ class Exercise:
         return outcomes.incorrect(message("exercise.incorrect", detail=detail, id=self.id))
 
     def _evaluate_function(self, value: Any, reference: Any) -> Outcome:
-        if kind_of(value) != "function":
-            raise mismatch(reference, value)
         for args in self.calls:
             call = f"{self.answer_name}({', '.join(map(repr, args))})"
             try:  # each function gets its own copy of the arguments, so neither can change them

@@ -3,34 +3,42 @@
 In a sealed assignment (``tipcourse assign`` without ``--self-check``) a graded item has no Check
 button. ``tipcourse.check_form(value, form)`` tells a learner only whether their answer has the
 form the grader reads: one option letter among those shown, a number, a pandas Series, ... The
-form comes from the handout itself (``form`` and ``letters`` are written into its cell), so the
-check knows nothing of the key and works for an instructor's own items as well.
+form comes from the handout itself (``form``, ``letters`` and ``unit`` are written into its
+cell), so the check knows nothing of the key and works for an instructor's own items as well.
 
-Forms: the question types ``single``, ``multiple``, ``order`` (with ``letters``, e.g. "abcd"),
-``truefalse``, ``numeric``, ``text``, and the kinds of an exercise's answer as
-:func:`tipcourse.compare.kind_of` names them (``number``, ``text``, ``bool``, ``list``, ``dict``,
-``series``, ``dataframe``, ``function``, ...).
+It is the grader's own first step: a question's form is read by its type's ``parse`` (see
+:mod:`tipcourse._question_type`), an exercise's by :func:`tipcourse._shapes.check_shape`, exactly
+as ``Question.evaluate`` and ``Exercise.evaluate`` read them. So an answer is well formed here
+exactly when the grader neither refuses it as unreadable nor counts it as unanswered.
+
+Forms: the question types' names (``single``, ``multiple``, ``order`` with ``letters`` such as
+"abcd", ``truefalse``, ``numeric`` with ``unit="percent"`` where a percentage is asked for,
+``text``), and the shapes of an exercise's answer: a kind as
+:func:`tipcourse.compare.kind_of` names it (``number``, ``bool``, ``list``, ``dict``,
+``series``, ``dataframe``, ``function``, ...; text is ``str``), with its items' shapes in
+brackets where it has items (``list[number]``).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from ._text import typed_letter, typed_letters
-from .compare import InputError, describe, is_unanswered, kind_of, parse_number
+from ._question_type import Form
+from ._question_types import QUESTION_TYPES
+from ._shapes import Shape, check_shape, parse_shape
+from .compare import InputError, is_unanswered
 from .messages import message
 
 __all__ = ["FORMS", "FormCheck", "check_form"]
 
-CHOICES = ("single", "multiple", "order")
-FORMS = (*CHOICES, "truefalse", "numeric", "text", "number", "bool", "list", "tuple", "set",
-         "dict", "series", "dataframe", "function", "array")
-_TRUTH = {"true", "false", "t", "f", "yes", "no", "verdadero", "falso", "v", "si", "sí"}
-#: Kinds of value that the grader's comparison reads as the same form.
-_SAME = {"list": ("list", "tuple", "array"), "tuple": ("list", "tuple"), "number": ("number",),
-         "set": ("set", "list", "tuple")}
+#: The kinds of an exercise's answer that a form may name.
+SHAPES = ("number", "str", "bool", "list", "tuple", "set", "dict", "series", "dataframe",
+          "function", "array")
+FORMS = (*QUESTION_TYPES, *SHAPES)
 
 
 @dataclass(frozen=True)
@@ -47,66 +55,38 @@ class FormCheck:
         return escape(self.text, quote=False)
 
 
-def _what(form: str, letters: str) -> str:
-    shown = ", ".join(letters)
-    return message(f"form.what.{form}", letters=shown)
+def _reader(form: str, letters: str, unit: str) -> tuple[str, Callable[[Any], object]]:
+    """The name of ``form``'s kind and the grader's own first step for it; ValueError for a
+    form that is neither a question type nor the shape of an exercise's answer."""
+    if form in QUESTION_TYPES:
+        return form, functools.partial(QUESTION_TYPES[form].parse, form=Form(letters, unit))
+    try:
+        shape = parse_shape(form)
+    except ValueError:
+        shape = None
+    if shape is None or not _known(shape):
+        raise ValueError(message("form.unknown", form=form, forms=", ".join(FORMS)))
+    return form.split("[", 1)[0], functools.partial(check_shape, shape=shape)
 
 
-def _letters(value: Any, form: str, letters: str) -> str:
-    """Why ``value`` is not a well-formed choice answer, or ""."""
-    if form == "single":
-        if not isinstance(value, str):
-            return message("form.got", got=describe(value))
-        return "" if typed_letter(value) in letters else message("form.not_a_letter",
-                                                                   given=value.strip()[:20])
-    collections = ("list", "tuple", "set") if form == "multiple" else ("list", "tuple")
-    if isinstance(value, str):
-        picks = typed_letters(value)
-    elif kind_of(value) in collections:
-        picks = [typed_letter(pick) if isinstance(pick, str) else pick for pick in value]
-    else:
-        return message("form.got", got=describe(value))
-    strange = [str(pick)[:20] for pick in picks if pick not in letters]
-    if strange:
-        return message("form.not_a_letter", given=", ".join(strange))
-    if len(set(picks)) != len(picks):
-        return message("form.repeated")
-    if form == "order" and len(picks) != len(letters):
-        return message("form.not_every_letter", count=len(letters))
-    return "" if picks else message("form.none_chosen")
+def _known(shape: Shape) -> bool:
+    name = "str" if shape.kind == "text" else shape.kind
+    return name in SHAPES and all(_known(item) for item in shape.items)
 
 
-def _problem(value: Any, form: str, letters: str) -> str:
-    """Why ``value`` is not well formed for ``form``, or "" when it is."""
-    if form in CHOICES:
-        return _letters(value, form, letters)
-    if form == "truefalse":
-        good = kind_of(value) == "bool" or (
-            isinstance(value, str) and value.strip().lower() in _TRUTH)
-        return "" if good else message("form.got", got=describe(value))
-    if form == "numeric" or form == "number" and isinstance(value, str):
-        try:
-            parse_number(value)
-        except InputError as error:
-            return error.message
-        return ""
-    if form == "text":
-        return "" if isinstance(value, str) else message("form.got", got=describe(value))
-    return "" if kind_of(value) in _SAME.get(form, (form,)) else message(
-        "form.got", got=describe(value))
-
-
-def check_form(value: Any, form: str, letters: str = "") -> FormCheck:
+def check_form(value: Any, form: str, letters: str = "", unit: str = "") -> FormCheck:
     """Whether ``value`` is a well-formed answer of ``form`` (never whether it is right).
 
-    ``letters`` are the option letters shown, for ``single``, ``multiple`` and ``order``.
+    ``letters`` are the option letters shown, for ``single``, ``multiple`` and ``order``;
+    ``unit="percent"`` lets a ``numeric`` answer be a percentage such as "92.5%".
     """
-    if form not in FORMS:
-        raise ValueError(message("form.unknown", form=form, forms=", ".join(FORMS)))
-    what = _what(form, letters)
+    kind, read = _reader(form, letters, unit)
+    what = message(f"form.what.{kind}", letters=", ".join(letters))
     if is_unanswered(value):
         return FormCheck(False, message("form.unanswered", what=what))
-    problem = _problem(value, form, letters)
-    if problem:
-        return FormCheck(False, message("form.invalid", what=what, problem=problem.rstrip(".")))
+    try:
+        read(value)
+    except InputError as error:
+        problem = error.message.rstrip(".")
+        return FormCheck(False, message("form.invalid", what=what, problem=problem))
     return FormCheck(True, message("form.valid", what=what))

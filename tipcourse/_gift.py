@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from . import _lms as lms
+from ._question_types import shape_handler
 from ._questions import Option, Question
 from .messages import message
 
-__all__ = ["to_gift"]
+__all__ = ["GIFT_BODIES", "to_gift"]
 
 _GIFT_ESCAPES = str.maketrans(
     {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
@@ -42,56 +43,89 @@ def _gift_option(option: Option) -> str:
     return f"{text}#{_gift_html(lms.paragraph(option.feedback))}"
 
 
-def _gift_answers(question: Question) -> list[str]:
-    """The lines between the braces, before the general feedback."""
-    kind = question.type
-    if kind == "single":
-        return [("=" if option.key == question.answer else "~") + _gift_option(option)
-                for option in question.options]
-    if kind == "multiple":
-        share = lms.share(question)
-        return [f"~%{lms.percent(share if option.key in question.answer else -share)}%"
-                + _gift_option(option) for option in question.options]
-    if kind == "numeric":
-        lines = [f"={lms.number(question.answer)}:{lms.number(lms.margin(question))}"]
-        for found in question.ranges:
-            value = (f"{lms.number(found.low)}:0" if found.low == found.high
-                     else f"{lms.number(found.low)}..{lms.number(found.high)}")
-            lines.append(f"=%0%{value}#{_gift_html(lms.paragraph(found.feedback))}")
-        lines.append(f"~#{_gift_html(lms.paragraph(question.wrong_feedback))}")
-        return lines
-    if kind == "text":
-        accepted, wrong = lms.text_forms(question)
-        lines = [f"=%100%{_gift_short_answer(form)}" for form in accepted]
-        lines += [f"=%0%{_gift_short_answer(form)}#{_gift_html(lms.paragraph(feedback))}"
-                  for form, feedback in wrong]
-        lines.append(f"=%0%*#{_gift_html(lms.paragraph(question.wrong_feedback))}")
-        return lines
-    if kind == "order":
-        return [
-            "=" + _gift_html(html.escape(message("export.position", number=number), quote=False))
-            + " -> " + _gift(lms.tidy(item.text))
-            for number, item in enumerate(lms.ordered_items(question), 1)
-        ]
-    raise ValueError(kind)
+def _choice_lines(question: Question) -> list[str]:
+    """single: the right option marked ``=``, the others ``~``."""
+    return [("=" if option.key == question.answer else "~") + _gift_option(option)
+            for option in question.options]
+
+
+def _choices_lines(question: Question) -> list[str]:
+    """multiple: each option with its share of the points, negative when wrong."""
+    share = lms.share(question)
+    return [f"~%{lms.percent(share if option.key in question.answer else -share)}%"
+            + _gift_option(option) for option in question.options]
+
+
+def _numerical_lines(question: Question) -> list[str]:
+    """The answer with its margin, the ranges of known wrong numbers, then any other number."""
+    lines = [f"={lms.number(question.answer)}:{lms.number(lms.margin(question))}"]
+    for found in question.ranges:
+        value = (f"{lms.number(found.low)}:0" if found.low == found.high
+                 else f"{lms.number(found.low)}..{lms.number(found.high)}")
+        lines.append(f"=%0%{value}#{_gift_html(lms.paragraph(found.feedback))}")
+    lines.append(f"~#{_gift_html(lms.paragraph(question.wrong_feedback))}")
+    return lines
+
+
+def _short_answer_lines(question: Question) -> list[str]:
+    """Each accepted form, the known wrong answers with their feedback, then anything else."""
+    accepted, wrong = lms.text_forms(question)
+    lines = [f"=%100%{_gift_short_answer(form)}" for form in accepted]
+    lines += [f"=%0%{_gift_short_answer(form)}#{_gift_html(lms.paragraph(feedback))}"
+              for form, feedback in wrong]
+    lines.append(f"=%0%*#{_gift_html(lms.paragraph(question.wrong_feedback))}")
+    return lines
+
+
+def _matching_lines(question: Question) -> list[str]:
+    """Each position paired with the item that belongs there."""
+    return [
+        "=" + _gift_html(html.escape(message("export.position", number=number), quote=False))
+        + " -> " + _gift(lms.tidy(item.text))
+        for number, item in enumerate(lms.ordered_items(question), 1)
+    ]
+
+
+def _general(question: Question) -> str:
+    misplaced = lms.misplaced(question) if question.question_type.lms == "matching" else []
+    extra = lms.titled_list("export.misplaced_heading", misplaced)
+    return "\t####" + _gift(lms.general_feedback(question, extra))
+
+
+def _answers(opening: str, lines: Callable[[Question], list[str]]) -> Callable[[Question], str]:
+    """A body of answer lines between braces, the general feedback last."""
+
+    def body(question: Question) -> str:
+        answers = "".join(f"\t{line}\n" for line in lines(question))
+        return f"{opening}\n{answers}{_general(question)}\n}}"
+
+    return body
+
+
+def _truefalse(question: Question) -> str:
+    answer = "TRUE" if question.answer else "FALSE"
+    wrong = _gift_html(lms.paragraph(question.wrong_feedback))
+    return f"{{{answer}#{wrong}#\n{_general(question)}\n}}"
+
+
+#: The answer block, braces included, that each LMS shape writes after the question text.
+GIFT_BODIES: dict[str, Callable[[Question], str]] = {
+    "single_choice": _answers("{", _choice_lines),
+    "multiple_choice": _answers("{", _choices_lines),
+    "truefalse": _truefalse,
+    "numerical": _answers("{#", _numerical_lines),
+    "shortanswer": _answers("{", _short_answer_lines),
+    "matching": _answers("{", _matching_lines),
+}
 
 
 def _gift_question(question: Question) -> str:
+    body = shape_handler(GIFT_BODIES, question.question_type.lms, "GIFT")
     tags = " ".join(f"[tag:{tag}]" for tag in lms.tags(question))
     comment = (f"// [id:{question.id}] {tags} points={lms.number(question.points)} "
                f"type={question.type}")
     head = f"::{_gift(question.id)}::[html]{_gift(lms.prompt(question))}"
-    misplaced = lms.misplaced(question) if question.type == "order" else []
-    extra = lms.titled_list("export.misplaced_heading", misplaced)
-    general = "\t####" + _gift(lms.general_feedback(question, extra))
-    if question.type == "truefalse":
-        answer = "TRUE" if question.answer else "FALSE"
-        wrong = _gift_html(lms.paragraph(question.wrong_feedback))
-        return f"{comment}\n{head}{{{answer}#{wrong}#\n{general}\n}}"
-    opening = "{#" if question.type == "numeric" else "{"
-    lines = "".join(f"\t{line}\n" for line in _gift_answers(question))
-    return f"{comment}\n{head}{opening}\n{lines}{general}\n}}"
-
+    return f"{comment}\n{head}{body(question)}"
 
 
 def to_gift(bank: Iterable[Question]) -> str:

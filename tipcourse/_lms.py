@@ -66,7 +66,7 @@ def titled_list(heading_key: str, lines: Sequence[str]) -> str:
 def prompt(question: Question) -> str:
     """The question text as HTML; an order question also says how its matching works."""
     text = paragraph(question.prompt)
-    if question.type == "order":
+    if question.question_type.lms == "matching":
         text += paragraph(message("export.order_instruction"))
     return text
 
@@ -96,7 +96,7 @@ def ordered_items(question: Question) -> list[Option]:
 
 def _advice(question: Question) -> list[str]:
     """Feedback for known wrong answers (numeric ranges, text answers), one line each."""
-    if question.type == "numeric":
+    if question.question_type.lms == "numerical":
         lines = []
         for found in question.ranges:
             if found.low == found.high:
@@ -106,7 +106,7 @@ def _advice(question: Question) -> list[str]:
                 lines.append(message("export.if_between", low=number(found.low),
                                      high=number(found.high), feedback=tidy(found.feedback)))
         return lines
-    if question.type == "text":
+    if question.question_type.lms == "shortanswer":
         return [
             message("export.if_answered", value=" / ".join(wrong.answers),
                     feedback=tidy(wrong.feedback))

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from . import _lms as lms
+from ._question_types import shape_handler
 from ._questions import Question
 from .messages import message
 
-__all__ = ["MOODLE_TYPES", "to_moodle_xml"]
+__all__ = ["MOODLE_BODIES", "MOODLE_TYPES", "to_moodle_xml"]
 
+#: Moodle's question type for each LMS shape a question type gives (``QuestionType.lms``).
 MOODLE_TYPES = {
-    "single": "multichoice",
-    "multiple": "multichoice",
+    "single_choice": "multichoice",
+    "multiple_choice": "multichoice",
     "truefalse": "truefalse",
-    "numeric": "numerical",
-    "text": "shortanswer",
-    "order": "matching",
+    "numerical": "numerical",
+    "shortanswer": "shortanswer",
+    "matching": "matching",
 }
 
 
@@ -48,14 +50,14 @@ def _moodle_combined_feedback(element: ET.Element, wrong: str = "") -> None:
 
 
 def _moodle_choice(element: ET.Element, question: Question) -> None:
-    single = question.type == "single"
+    single = question.question_type.lms == "single_choice"
     lms.add(element, "single", "true" if single else "false")
     lms.add(element, "shuffleanswers", "true")
     lms.add(element, "answernumbering", "abc")
     _moodle_combined_feedback(element)
     share = Decimal(1) if single else lms.share(question)
     for option in question.options:
-        right = option.key == question.answer if single else option.key in question.answer
+        right = option.key in question.question_type.right_keys(question)
         fraction = share if right else (Decimal(0) if single else -share)
         feedback = lms.paragraph(option.feedback) if option.feedback.strip() else ""
         _moodle_answer(element, fraction, html.escape(lms.tidy(option.text), quote=False),
@@ -112,25 +114,28 @@ def _moodle_order(element: ET.Element, question: Question) -> None:
         lms.add(lms.add(subquestion, "answer"), "text", lms.tidy(item.text))
 
 
-_MOODLE_BODIES = {
-    "single": _moodle_choice,
-    "multiple": _moodle_choice,
+#: What each LMS shape writes inside its ``<question>``.
+MOODLE_BODIES: dict[str, Callable[[ET.Element, Question], None]] = {
+    "single_choice": _moodle_choice,
+    "multiple_choice": _moodle_choice,
     "truefalse": _moodle_truefalse,
-    "numeric": _moodle_numeric,
-    "text": _moodle_text_answer,
-    "order": _moodle_order,
+    "numerical": _moodle_numeric,
+    "shortanswer": _moodle_text_answer,
+    "matching": _moodle_order,
 }
 
 
 def _moodle_question(quiz: ET.Element, question: Question) -> None:
-    element = lms.add(quiz, "question", type=MOODLE_TYPES[question.type])
+    shape = question.question_type.lms
+    body = shape_handler(MOODLE_BODIES, shape, "Moodle XML")
+    element = lms.add(quiz, "question", type=shape_handler(MOODLE_TYPES, shape, "Moodle XML"))
     lms.add(lms.add(element, "name"), "text", question.id)
     _moodle_text(element, "questiontext", lms.prompt(question))
     _moodle_text(element, "generalfeedback", lms.general_feedback(question))
     lms.add(element, "defaultgrade", lms.number(question.points))
     lms.add(element, "hidden", "0")
     lms.add(element, "idnumber", question.id)
-    _MOODLE_BODIES[question.type](element, question)
+    body(element, question)
     for hint in question.hints:
         _moodle_text(element, "hint", lms.paragraph(hint))
     tags = lms.add(element, "tags")

@@ -5,27 +5,30 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from . import _lms as lms
+from ._question_types import shape_handler
 from ._questions import Question
 from .messages import message
 from .report import SECTION_NAMES
 
-__all__ = ["ASSESSMENT_ID", "CANVAS_TYPES", "to_qti"]
+__all__ = ["ASSESSMENT_ID", "CANVAS_TYPES", "QTI_BODIES", "to_qti"]
 
 #: The QTI assessment's identifier for the whole bank (a subset appends its sections' names).
 ASSESSMENT_ID = "tipcourse_mexico_2012"
-#: Canvas's question type for each tipcourse type.
+#: Canvas's question type for each LMS shape a question type gives (``QuestionType.lms``).
 CANVAS_TYPES = {
-    "single": "multiple_choice_question",
-    "multiple": "multiple_answers_question",
+    "single_choice": "multiple_choice_question",
+    "multiple_choice": "multiple_answers_question",
     "truefalse": "true_false_question",
-    "numeric": "numerical_question",
-    "text": "short_answer_question",
-    "order": "matching_question",
+    "numerical": "numerical_question",
+    "shortanswer": "short_answer_question",
+    "matching": "matching_question",
 }
+#: The shapes whose feedback for wrong answers is listed apart (Canvas counts each as right).
+_LISTED_WRONG_FEEDBACK = ("numerical", "shortanswer")
 # Fixed zip entry metadata, so the package is byte-identical on every run and every machine.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _UNIX = 3
@@ -74,21 +77,22 @@ def _varequal(parent: ET.Element, value: str, response: str = "response1") -> ET
 def _qti_choice(presentation: ET.Element, resprocessing: ET.Element,
                 question: Question) -> dict[str, str]:
     """single, multiple and truefalse: one list of choices. Returns per-answer feedback."""
-    if question.type == "truefalse":
+    shape = question.question_type.lms
+    if shape == "truefalse":
         choices = [
             (_answer_id(number), word, question.answer is value,
              "" if question.answer is value else question.wrong_feedback)
             for number, (value, word) in enumerate(((True, "True"), (False, "False")), 1)
         ]
     else:
-        right_keys = [question.answer] if question.type == "single" else list(question.answer)
+        right_keys = question.question_type.right_keys(question)
         choices = [(_answer_id(number), option.text, option.key in right_keys, option.feedback)
                    for number, option in enumerate(question.options, 1)]
-    multiple = question.type == "multiple"
+    multiple = shape == "multiple_choice"
     response = lms.add(presentation, "response_lid", ident="response1",
                     rcardinality="Multiple" if multiple else "Single")
     render = lms.add(response, "render_choice",
-                  shuffle="No" if question.type == "truefalse" else "Yes")
+                  shuffle="No" if shape == "truefalse" else "Yes")
     for ident, text, _, _ in choices:
         _mattext(lms.add(render, "response_label", ident=ident), lms.tidy(text), "text/plain")
     feedback = {}
@@ -166,13 +170,14 @@ def _qti_order(presentation: ET.Element, resprocessing: ET.Element,
     return feedback
 
 
-_QTI_BODIES = {
-    "single": _qti_choice,
-    "multiple": _qti_choice,
+#: What each LMS shape writes in an item's presentation and response processing.
+QTI_BODIES: dict[str, Callable[[ET.Element, ET.Element, Question], dict[str, str]]] = {
+    "single_choice": _qti_choice,
+    "multiple_choice": _qti_choice,
     "truefalse": _qti_choice,
-    "numeric": _qti_numeric,
-    "text": _qti_text,
-    "order": _qti_order,
+    "numerical": _qti_numeric,
+    "shortanswer": _qti_text,
+    "matching": _qti_order,
 }
 
 
@@ -182,9 +187,11 @@ def _item_feedback(item: ET.Element, ident: str, text: str) -> None:
 
 
 def _qti_item(section: ET.Element, question: Question) -> None:
+    shape = question.question_type.lms
+    body = shape_handler(QTI_BODIES, shape, "QTI")
     item = lms.add(section, "item", ident=question.id, title=question.id)
     metadata = lms.add(lms.add(item, "itemmetadata"), "qtimetadata")
-    for label, entry in (("question_type", CANVAS_TYPES[question.type]),
+    for label, entry in (("question_type", shape_handler(CANVAS_TYPES, shape, "QTI")),
                          ("points_possible", lms.number(question.points))):
         field = lms.add(metadata, "qtimetadatafield")
         lms.add(field, "fieldlabel", label)
@@ -195,8 +202,8 @@ def _qti_item(section: ET.Element, question: Question) -> None:
     lms.add(lms.add(resprocessing, "outcomes"), "decvar", maxvalue="100", minvalue="0",
          varname="SCORE", vartype="Decimal")
     _always_show(resprocessing, "general_fb")
-    answer_feedback = _QTI_BODIES[question.type](presentation, resprocessing, question)
-    incorrect = lms.incorrect_feedback(question) if question.type in ("numeric", "text") else ""
+    answer_feedback = body(presentation, resprocessing, question)
+    incorrect = lms.incorrect_feedback(question) if shape in _LISTED_WRONG_FEEDBACK else ""
     if incorrect:
         _always_show(resprocessing, "general_incorrect_fb")
     _item_feedback(item, "general_fb", lms.general_feedback(question))

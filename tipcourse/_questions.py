@@ -4,18 +4,10 @@ The bank lives in ``data/questions/<section>.yaml``, one file per section, valid
 ``data/questions/schema.json``. Options are shown in the order the bank lists them, to every
 learner, labeled a, b, c, ... by position: the label a learner sees is the key ``check`` accepts.
 The bank's own ``key`` is kept as ``Option.id``. A sealed question (in a grading kernel) has no
-key and checks nothing. Types and their answers:
-
-- ``single``: one option letter, e.g. ``"b"`` (case and spaces ignored).
-- ``multiple``: a list or set of letters, e.g. ``["a", "c"]`` or ``"a, c"``. Partial credit:
-  max(0, (right picks − wrong picks) / right options); correct only for exactly the key.
-- ``truefalse``: ``True`` or ``False`` (or the text "true"/"false").
-- ``numeric``: a number or text such as ``"1,000"``, ``"92.5%"``, within the question's
-  ``tolerance`` (absolute) or ``relative_tolerance`` (a share of the answer).
-- ``text``: a few words, compared ignoring case, accents, dashes and spacing ("Yucatán" =
-  "yucatan"), against the answer and its accepted variants.
-- ``order``: a list of every option letter in order (the bank must not list them in the
-  answer's order). Partial credit: the share of neighbouring pairs in the right order.
+key and checks nothing. Each type (``single``, ``multiple``, ``truefalse``, ``numeric``,
+``text``, ``order``) is one object in a module of its own (see
+:mod:`tipcourse._question_type`), found in :mod:`tipcourse._question_types` by the type's name:
+it reads, scores and describes the answers of its kind.
 
 ``check`` never raises on a learner's input: unusable input gives an ``invalid`` outcome that
 says what was wrong, and a wrong answer's message never contains the expected answer.
@@ -24,27 +16,17 @@ says what was wrong, and a wrong answer's message never contains the expected an
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from . import outcome as outcomes
-from ._text import one_line, typed_letter, typed_letters
+from ._question_type import Form, Option, QuestionType
+from ._question_types import QUESTION_TYPES, question_type
+from ._text import one_line
 from .banks import Bank, BankError, BankFile, Sealed
-from .compare import (
-    InputError,
-    check_length,
-    describe,
-    is_percent,
-    is_unanswered,
-    kind_of,
-    normalise_text,
-    numbers_match,
-    parse_number,
-    short,
-)
+from .compare import InputError, is_unanswered, normalise_text
 from .messages import message
 from .outcome import Outcome
 
@@ -61,13 +43,8 @@ __all__ = [
     "questions",
 ]
 
-TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
+TYPES = tuple(QUESTION_TYPES)
 SKILLS = ("remember", "understand", "apply", "analyze", "evaluate")
-CHOICE_TYPES = ("single", "multiple", "order")
-#: Short answers only: option keys, numbers and a few words.
-MAX_ANSWER_LENGTH = 1_000
-_TRUE = {"true", "t", "yes", "verdadero", "v", "si", "sí"}
-_FALSE = {"false", "f", "no", "falso"}
 #: What a question shows as in a notebook; :mod:`tipcourse.display` sets it to its ``show``.
 display_hook: Callable[[Any], Any] | None = None
 
@@ -81,17 +58,6 @@ class UnknownQuestionError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-@dataclass(frozen=True)
-class Option:
-    """One choice: its ``key`` (the letter a learner sees and answers), ``text``, ``feedback``
-    if chosen wrongly, and ``id``, the key the bank gave it."""
-
-    key: str
-    text: str
-    feedback: str = ""
-    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,14 +103,26 @@ class Question:
     accept: tuple[str, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
     sealed: bool = False  # in a grading kernel: no key, and no checking (see banks.grading)
+    #: What kind of graded item this is (beside exercises and written work).
+    kind: ClassVar[str] = "question"
+
+    @functools.cached_property
+    def question_type(self) -> QuestionType:
+        """The object that reads, scores and describes answers of this question's type."""
+        return question_type(self.type)
+
+    @functools.cached_property
+    def form(self) -> Form:
+        """What an answer's form depends on (the letters shown, the unit), without the key."""
+        return self.question_type.form(self)
 
     # -- presenting -------------------------------------------------------------------------
 
     def answer_code(self, answer: Any = ...) -> str:
         """The line a learner runs to answer without widgets; ``...`` stands for "your answer"."""
         if answer is ...:
-            return f"tipcourse.question({self.id!r}).check(...)  # " + message(
-                f"question.replace.{self.type}"
+            return f"tipcourse.question({self.id!r}).check(...)  # " + self.question_type.words(
+                "question.replace"
             )
         return f"tipcourse.question({self.id!r}).check({answer!r})"
 
@@ -159,182 +137,39 @@ class Question:
     def check(self, answer: Any) -> Outcome:
         """Check ``answer`` and record the attempt in the learner's progress when it is usable."""
         return outcomes.record(
-            self.evaluate(answer), item_id=self.id, section=self.section, kind="question"
+            self.evaluate(answer), item_id=self.id, section=self.section, kind=self.kind
         )
 
     def evaluate(self, answer: Any) -> Outcome:
-        """Check ``answer`` without recording anything. Never raises on a learner's input."""
+        """Check ``answer`` without recording anything. Never raises on a learner's input.
+
+        The type's ``parse`` decides whether the input is usable, exactly as ``check_form``
+        does; only a usable answer is scored against the key.
+        """
         if self.sealed:
             return outcomes.invalid(str(Sealed()))
+        kind = self.question_type
         if is_unanswered(answer):
-            return outcomes.unanswered(message("question.unanswered", how=self._how()))
+            return outcomes.unanswered(message("question.unanswered", how=kind.how()))
         try:
-            return getattr(self, f"_evaluate_{self.type}")(answer)
+            parsed = kind.parse(answer, self.form)
         except InputError as error:
-            return outcomes.invalid(f"{error.message} {self._how()}")
-
-    def _how(self) -> str:
-        return message(f"question.how.{self.type}")
-
-    def _wrong(self, feedback: str) -> Outcome:
-        return outcomes.incorrect(message("question.incorrect", feedback=one_line(feedback)))
-
-    def _right(self) -> Outcome:
-        return outcomes.correct(self.explanation.strip())
-
-    def _key(self, value: Any) -> str:
-        """One option key from what the learner gave, or InputError."""
-        if isinstance(value, str):
-            check_length(value)
-            key = typed_letter(value)
-            if key in self._keys():
-                return key
-            raise InputError(
-                "question.unknown_option", given=short(value), keys=", ".join(self._keys())
-            )
-        if kind_of(value) in ("list", "tuple", "set", "array", "series", "dataframe", "dict"):
-            raise InputError("question.not_one_option", got=describe(value))
-        if isinstance(value, (bytes, bytearray)):
-            raise InputError("compare.bytes")
-        raise InputError("question.not_a_key", got=describe(value))
-
-    def _keys(self) -> list[str]:
-        return [option.key for option in self.options]
-
-    def _key_list(self, answer: Any) -> list[str]:
-        """Keys from a list, tuple or set of keys, or from text such as "a, c"."""
-        if isinstance(answer, str):
-            check_length(answer)
-            items: list[Any] = typed_letters(answer)
-        elif kind_of(answer) in ("list", "tuple", "set", "array"):
-            if self.type == "order" and kind_of(answer) == "set":
-                raise InputError("question.order_needs_list")
-            if len(answer) > len(self.options) * 4:
-                raise InputError(
-                    "question.too_many_keys", count=len(answer), options=len(self.options)
-                )
-            items = list(answer)
-        else:
-            if isinstance(answer, (bytes, bytearray)):
-                raise InputError("compare.bytes")
-            raise InputError("question.not_a_key_list", got=describe(answer))
-        if not items:
-            raise InputError("question.empty_list")
-        keys = []
-        for item in items:
-            if not isinstance(item, str):
-                raise InputError("question.list_item_not_key", got=describe(item))
-            key = self._key(item)
-            if key in keys:
-                raise InputError("question.repeated_option", given=short(key))
-            keys.append(key)
-        return keys
-
-    def _evaluate_single(self, answer: Any) -> Outcome:
-        key = self._key(answer)
-        if key == self.answer:
-            return self._right()
-        return self._wrong(self._option(key).feedback)
-
-    def _option(self, key: str) -> Option:
-        return next(option for option in self.options if option.key == key)
-
-    def _evaluate_multiple(self, answer: Any) -> Outcome:
-        picks = set(self._key_list(answer))
-        right = set(self.answer)
-        if picks == right:
-            return self._right()
-        found, wrong = len(picks & right), len(picks - right)
-        score = max(0.0, (found - wrong) / len(right))
-        feedback = " ".join(
-            one_line(self._option(key).feedback) for key in self._keys() if key in picks - right
-        )
-        text = message(
-            "question.partial",
-            feedback=feedback + " " if feedback else "",
-            found=found,
-            total=len(right),
-            wrong=wrong,
-        )
-        return outcomes.partial(score, text)
-
-    def _evaluate_truefalse(self, answer: Any) -> Outcome:
-        if kind_of(answer) == "bool":
-            value = bool(answer)
-        elif isinstance(answer, str):
-            check_length(answer)
-            word = normalise_text(answer)
-            if word not in _TRUE | _FALSE:
-                raise InputError("question.not_true_false", given=short(answer))
-            value = word in _TRUE
-        else:
-            if isinstance(answer, (bytes, bytearray)):
-                raise InputError("compare.bytes")
-            raise InputError("question.not_true_false_kind", got=describe(answer))
-        return self._right() if value is self.answer else self._wrong(self.wrong_feedback)
-
-    def _evaluate_numeric(self, answer: Any) -> Outcome:
-        if isinstance(answer, str):
-            check_length(answer)
-        number = parse_number(answer)
-        if is_percent(answer) and self.unit != "percent":
-            raise InputError(
-                "question.percent_not_asked", unit=self.unit or message("question.unit.number")
-            )
-        if numbers_match(number, float(self.answer), self.tolerance, self.relative_tolerance):
-            return self._right()
-        for found in self.ranges:
-            if found.low <= number <= found.high:
-                return self._wrong(found.feedback)
-        return self._wrong(self.wrong_feedback)
-
-    def _evaluate_text(self, answer: Any) -> Outcome:
-        if not isinstance(answer, str):
-            if isinstance(answer, (bytes, bytearray)):
-                raise InputError("compare.bytes")
-            raise InputError("question.not_text", got=describe(answer))
-        if len(answer) > MAX_ANSWER_LENGTH:
-            raise InputError("compare.too_long", length=len(answer))
-        if not any(char.isalnum() for char in answer):
-            raise InputError("compare.no_letters")
-        given = normalise_text(answer)
-        if given in self._accepted_forms:
-            return self._right()
-        return self._wrong(self._wrong_forms.get(given, self.wrong_feedback))
+            return outcomes.invalid(f"{error.message} {kind.how()}")
+        return kind.score(self, parsed)
 
     @functools.cached_property
-    def _accepted_forms(self) -> frozenset[str]:
+    def accepted_forms(self) -> frozenset[str]:
+        """The answer and its accepted variants, normalised."""
         return frozenset(normalise_text(text) for text in (self.answer, *self.accept))
 
     @functools.cached_property
-    def _wrong_forms(self) -> dict[str, str]:
+    def wrong_forms(self) -> dict[str, str]:
         """Feedback by normalised wrong answer; the first listed wins."""
         forms: dict[str, str] = {}
         for wrong in self.wrong_answers:
             for text in wrong.answers:
                 forms.setdefault(normalise_text(text), wrong.feedback)
         return forms
-
-    def _evaluate_order(self, answer: Any) -> Outcome:
-        keys = self._key_list(answer)
-        missing = [key for key in self._keys() if key not in keys]
-        if missing:
-            raise InputError("question.order_incomplete", missing=", ".join(missing))
-        if keys == list(self.answer):
-            return self._right()
-        rank = {key: position for position, key in enumerate(self.answer)}
-        in_order = sum(rank[first] < rank[second] for first, second in itertools.pairwise(keys))
-        pairs = len(keys) - 1
-        misplaced = next(
-            key for key, expected in zip(keys, self.answer, strict=True) if key != expected
-        )
-        text = message(
-            "question.order_partial",
-            in_order=in_order,
-            pairs=pairs,
-            feedback=one_line(self._option(misplaced).feedback),
-        )
-        return outcomes.partial(in_order / pairs, text)
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -363,57 +198,6 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
                 message("question.bank.duplicate_key", value=option.key),
                 message("question.bank.duplicate_key_fix"),
             )
-    answer = item["answer"]
-    if kind in CHOICE_TYPES:
-        wanted = [answer] if kind == "single" else list(answer)
-        unknown = [key for key in wanted if key not in keys]
-        if unknown:
-            raise bank_file.error(
-                item,
-                "answer",
-                message(
-                    "question.bank.answer_not_option",
-                    value=", ".join(unknown),
-                    keys=", ".join(keys),
-                ),
-                message("question.bank.answer_not_option_fix"),
-            )
-        if kind == "order" and sorted(wanted) != sorted(keys):
-            raise bank_file.error(
-                item,
-                "answer",
-                message("question.bank.order_answer"),
-                message("question.bank.order_answer_fix", keys=", ".join(keys)),
-            )
-        if kind == "multiple" and set(wanted) == set(keys):
-            raise bank_file.error(
-                item,
-                "options",
-                message("question.bank.no_wrong_option"),
-                message("question.bank.no_wrong_option_fix"),
-            )
-        needs_feedback = keys if kind == "order" else [key for key in keys if key not in wanted]
-        for option in options:
-            if option.key in needs_feedback and not option.feedback.strip():
-                raise bank_file.error(
-                    item,
-                    f"options → {option.key} → feedback",
-                    message("question.bank.feedback_missing", value=option.key),
-                    message("question.bank.feedback_missing_fix"),
-                )
-        if kind == "order" and wanted == keys:
-            raise bank_file.error(
-                item,
-                "options",
-                message("question.bank.order_listed_in_order"),
-                message("question.bank.order_listed_in_order_fix"),
-            )
-        options, answer = _by_position(options, answer)
-    if kind == "truefalse":
-        options = (
-            Option("true", "True", "" if answer else item["wrong_feedback"]),
-            Option("false", "False", item["wrong_feedback"] if answer else ""),
-        )
     ranges = tuple(
         Range(float(r["min"]), float(r["max"]), r["feedback"]) for r in item.get("ranges", [])
     )
@@ -425,13 +209,7 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
                 message("question.bank.range_order", low=found.low, high=found.high),
                 message("question.bank.range_order_fix"),
             )
-        if kind == "numeric" and found.low <= answer <= found.high:
-            raise bank_file.error(
-                item,
-                "ranges",
-                message("question.bank.range_holds_answer", low=found.low, high=found.high),
-                message("question.bank.range_holds_answer_fix"),
-            )
+    options, answer = question_type(kind).check_bank(bank_file, item, options)
     wrong_answers = tuple(
         WrongAnswer(tuple(w["answers"]), w["feedback"]) for w in item.get("wrong_answers", [])
     )
@@ -450,7 +228,7 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
         section=item["section"],
         type=kind,
         prompt=item["prompt"].strip(),
-        answer=tuple(answer) if kind in ("multiple", "order") else answer,
+        answer=tuple(answer) if isinstance(answer, list) else answer,
         points=item["points"],
         skill=item["skill"],
         hints=tuple(hint.strip() for hint in item["hints"]),
@@ -465,17 +243,6 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
         accept=tuple(item.get("accept", [])),
         wrong_answers=wrong_answers,
     )
-
-
-def _by_position(options: tuple[Option, ...], answer: Any) -> tuple[tuple[Option, ...], Any]:
-    """Options labeled a, b, c, ... in the order listed, and the answer in those labels."""
-    letters = {option.key: chr(ord("a") + position) for position, option in enumerate(options)}
-    relabeled = tuple(
-        Option(letters[option.key], option.text, option.feedback, option.key) for option in options
-    )
-    if isinstance(answer, str):
-        return relabeled, letters[answer]
-    return relabeled, [letters[key] for key in answer]
 
 
 def _sealed(item: Question) -> Question:

@@ -30,7 +30,7 @@ def header(question: Any) -> str:
 
 def instruction(question: Any) -> str:
     """What kind of answer the question takes, in words."""
-    return message(f"widget.instruction.{question.type}")
+    return question.question_type.words("widget.instruction")
 
 
 def quiz_summary(state: QuizState) -> tuple[str, str]:

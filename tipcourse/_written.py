@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ._text import one_line
 from .banks import Bank, BankError, BankFile
@@ -50,6 +50,8 @@ class Written:
     rubric: tuple[Criterion, ...]
     source: Path
     hints: tuple[str, ...] = ()  # none: the feedback file names the rubric instead
+    #: What kind of graded item this is (beside questions and exercises).
+    kind: ClassVar[str] = "written"
 
     def rubric_markdown(self) -> str:
         """The rubric as a Markdown list, for the key and the feedback file."""

@@ -39,7 +39,6 @@ ITEM_COLUMNS = ["item", "kind", "responses", "mean_points", "max_points", "facil
                 "discrimination", "flag"]
 OPTION_COLUMNS = ["item", "option", "text", "count", "share", "right"]
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.2, 0.2
-COUNTED_TYPES = ("single", "multiple")  # an ordering answer uses every option
 
 
 class AnalyzeError(ValueError):
@@ -216,9 +215,9 @@ def _right_texts(item_id: str, find: Callable[[str], Any]) -> set[str] | None:
         question = find(item_id)
     except KeyError:
         return None
-    if getattr(question, "type", "") not in COUNTED_TYPES:
+    if question.kind != "question" or not question.question_type.counts_options:
         return None
-    right = [question.answer] if question.type == "single" else list(question.answer)
+    right = question.question_type.right_keys(question)
     return {option.text for option in question.options if option.key in right}
 
 
@@ -243,9 +242,10 @@ def _counted(info: dict[str, Any], find: Callable[[str], Any]) -> bool:
     if not info.get("options"):
         return False
     try:
-        return getattr(find(info["id"]), "type", "") in COUNTED_TYPES
+        found = find(info["id"])
     except KeyError:
         return True  # not in the course bank: its manifest options are all there is
+    return found.kind == "question" and found.question_type.counts_options
 
 
 def analysis(gradebook: Path, assignment: Path) -> Analysis:

@@ -50,7 +50,7 @@ from ._cells import (
 )
 from ._exercises import exercise
 from ._packaged import packaged_folder
-from ._questions import CHOICE_TYPES, question
+from ._questions import question
 from ._text import one_line
 from ._wording import points_text
 from ._written import written
@@ -137,7 +137,7 @@ class Plan:
             for item_id in ids:
                 item = self.find(item_id)
                 entry = item_entry(item)
-                if entry["kind"] == "question" and item.type in CHOICE_TYPES:
+                if entry["kind"] == "question" and item.question_type.lettered:
                     # The options as the handout letters them, so grading after a course update
                     # that reorders them still reads each letter as the learner meant it.
                     entry["options"] = [option.text for option in item.options]
@@ -424,12 +424,11 @@ def _fenced(text: str, language: str = "") -> str:
 def _question_key(question: Any) -> list[str]:
     lines = [question.prompt, ""]
     answer = question.answer
-    keys = list(answer) if isinstance(answer, tuple) else [answer]
-    for option in question.options:
-        mark = "**✓**" if str(option.key) in map(str, keys) or (
-            question.type == "truefalse" and option.key == str(answer).lower()) else "–"
-        if question.type != "truefalse":
-            lines.append(f"- {mark} `{option.key}` {option.text}")
+    kind = question.question_type
+    if kind.lettered:
+        right = kind.right_keys(question)
+        lines += [f"- {'**✓**' if option.key in right else '–'} `{option.key}` {option.text}"
+                  for option in question.options]
     value = list(answer) if isinstance(answer, tuple) else answer
     assignment = f"{answer_variable(question.id)} = {value!r}"
     lines += ["", f"**{message('assign.key.answer')}:** `{assignment}`"]

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sized
 from typing import Any, cast
 
+from ._matching import matched_count
 from ._text import number_from_words
 from .messages import message
 
@@ -102,7 +103,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (numbers.Real, decimal.Decimal)) and not _is_bool(value)
 
 
-def _finite(value: Any) -> float:
+def finite(value: Any) -> float:
     """``value`` as a finite float, or InputError (NaN, infinity, an int too large for a float)."""
     try:
         number = float(value)
@@ -171,9 +172,9 @@ def parse_number(value: object) -> float:
     if _is_bool(value):
         raise InputError("compare.bool_not_number")
     if _is_number(value):
-        return _finite(value)
+        return finite(value)
     if isinstance(value, str):
-        return _finite(_number_from_text(value))
+        return finite(_number_from_text(value))
     if isinstance(value, (bytes, bytearray)):
         raise InputError("compare.bytes")
     raise mismatch(0.0, value)
@@ -227,7 +228,7 @@ _TIPS = {
 }
 
 
-def _tip(expected_kind: str, got: object) -> str:
+def mismatch_tip(expected_kind: str, got: object) -> str:
     """The end of a type-mismatch message: a suggestion where one helps, else a full stop."""
     key = _TIPS.get((expected_kind, kind_of(got)))
     return message(key) if key else "."
@@ -240,12 +241,12 @@ def mismatch(expected: object, got: object) -> InputError:
         "compare.type_mismatch",
         expected=message(f"compare.expected.{expected_kind}", name=type(expected).__name__),
         got=describe(got),
-        tip=_tip(expected_kind, got),
+        tip=mismatch_tip(expected_kind, got),
     )
 
 
 # Which kinds of learner value can stand for which kind of expected value.
-_COMPATIBLE = {
+COMPATIBLE = {
     "number": {"number"},
     "text": {"text"},
     "bool": {"bool"},
@@ -283,7 +284,7 @@ def compare(
         raise InputError("compare.bytes")
     if expected_kind == "number" and got_kind == "bool":
         raise InputError("compare.bool_not_number")
-    if got_kind not in _COMPATIBLE.get(expected_kind, {expected_kind}):
+    if got_kind not in COMPATIBLE.get(expected_kind, {expected_kind}):
         raise mismatch(expected, got)
     settings = dict(
         tolerance=tolerance,
@@ -300,7 +301,7 @@ def compare(
         return None if same else message("compare.text_differs")
     if expected_kind in ("list", "tuple", "set", "array"):
         return _compare_sequences(
-            _as_list(got), _as_list(expected), settings, ordered and expected_kind != "set"
+            as_list(got), as_list(expected), settings, ordered and expected_kind != "set"
         )
     if expected_kind == "dict":
         return _compare_dicts(
@@ -314,7 +315,7 @@ def compare(
 def _compare_numbers(
     got: float, expected: float, tolerance: float, relative_tolerance: float
 ) -> str | None:
-    got, expected = _finite(got), float(expected)
+    got, expected = finite(got), float(expected)
     if numbers_match(got, expected, tolerance, relative_tolerance):
         return None
     # A share given as a percentage, or the other way round, is the commonest slip.
@@ -326,7 +327,7 @@ def _compare_numbers(
     return message("compare.number_differs")
 
 
-def _as_list(value: Any) -> list:
+def as_list(value: Any) -> list:
     if isinstance(value, (set, frozenset)):
         return list(value)
     if hasattr(value, "tolist"):
@@ -343,7 +344,7 @@ def _compare_sequences(got: list, expected: list, settings: dict, ordered: bool)
             (
                 item
                 for kind, item in kinds.items()
-                if kind_of(mine) in _COMPATIBLE.get(kind, {kind})
+                if kind_of(mine) in COMPATIBLE.get(kind, {kind})
             ),
             None,
         )
@@ -356,15 +357,7 @@ def _compare_sequences(got: list, expected: list, settings: dict, ordered: bool)
             if _compare_item(position, mine, theirs, settings):
                 return message("compare.item_differs", position=position)
         return None
-    unmatched = list(expected)
-    strays = 0
-    for mine in got:
-        for index, theirs in enumerate(unmatched):
-            if _equal(mine, theirs, settings):
-                del unmatched[index]
-                break
-        else:
-            strays += 1
+    strays = len(got) - matched_count(got, expected, lambda a, b: _equal(a, b, settings))
     return message("compare.items_not_in_answer", count=strays, total=len(got)) if strays else None
 
 
@@ -434,15 +427,20 @@ def _compare_tables(got: Any, expected: Any, settings: dict) -> str | None:
         )
         if not same:
             return message("compare.index_differs")
-    if not settings["ordered"]:
-        got_rows, expected_rows = (
-            sorted(got_rows, key=_row_key),
-            sorted(expected_rows, key=_row_key),
+    if settings["ordered"]:
+        same = all(_same_row(a, b, settings) for a, b in zip(got_rows, expected_rows, strict=True))
+    else:  # sorted rows usually pair up at once; a tolerance may need a proper matching
+        by_key = zip(
+            sorted(got_rows, key=_row_key), sorted(expected_rows, key=_row_key), strict=True
         )
-    for mine, theirs in zip(got_rows, expected_rows, strict=True):
-        if not all(_same_cell(a, b, settings) for a, b in zip(mine, theirs, strict=True)):
-            return message("compare.values_differ")
-    return None
+        same = all(_same_row(a, b, settings) for a, b in by_key) or matched_count(
+            got_rows, expected_rows, lambda a, b: _same_row(a, b, settings)
+        ) == len(expected_rows)
+    return None if same else message("compare.values_differ")
+
+
+def _same_row(mine: tuple, theirs: tuple, settings: dict) -> bool:
+    return all(_same_cell(a, b, settings) for a, b in zip(mine, theirs, strict=True))
 
 
 def _rows(table: Any, with_labels: bool) -> list[tuple]:
@@ -488,7 +486,7 @@ def _same_cell(mine: Any, theirs: Any, settings: dict) -> bool:
         return _is_missing(mine) and _is_missing(theirs)
     if _is_number(mine) and _is_number(theirs):
         try:
-            mine, theirs = _finite(mine), float(theirs)
+            mine, theirs = finite(mine), float(theirs)
         except InputError:
             return False
         return numbers_match(mine, theirs, settings["tolerance"], settings["relative_tolerance"])

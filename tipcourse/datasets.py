@@ -8,6 +8,7 @@ pandas is imported inside the functions that return tables, so ``import tipcours
 
 from __future__ import annotations
 
+import copy
 import csv
 import functools
 import hashlib
@@ -61,14 +62,21 @@ def read_csv_rows(*parts: str) -> list[dict[str, str]]:
 
 
 @functools.cache
-def report_metadata() -> dict[str, Any]:
-    """Title, publisher, year, reporting period, source, licence and SHA-256 of the narrative."""
+def _report_metadata() -> dict[str, Any]:
     with open(data_dir() / "report" / "mexico-2012.json", encoding="utf-8") as handle:
         return json.load(handle)
 
 
+def report_metadata() -> dict[str, Any]:
+    """Title, publisher, year, reporting period, source, licence and SHA-256 of the narrative.
+
+    A copy of its own: a caller that changes it changes nothing ``load_report`` reads.
+    """
+    return copy.deepcopy(_report_metadata())
+
+
 def _report_text() -> str:
-    meta = report_metadata()
+    meta = _report_metadata()
     raw = (data_dir() / "report" / meta["text_file"]).read_bytes()
     if hashlib.sha256(raw).hexdigest() != meta["sha256"]:
         raise DataError(
@@ -81,7 +89,7 @@ def _report_text() -> str:
 @functools.cache
 def load_report() -> Report:
     """The 2012 Mexico narrative as a :class:`~tipcourse.report.Report`, parsed once and cached."""
-    return parse_report(_report_text(), year=report_metadata()["report_year"])
+    return parse_report(_report_text(), year=_report_metadata()["report_year"])
 
 
 @functools.cache

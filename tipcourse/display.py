@@ -11,11 +11,11 @@ skips by default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import _questions, kernel
-from ._questions import CHOICE_TYPES
+from ._question_types import shape_handler
 from ._questions import question as find_question
 from ._questions import questions as section_questions
 from ._wording import header, instruction, quiz_summary
@@ -32,12 +32,24 @@ _MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|"})
 
 
 def _options(state: QuestionState) -> list[tuple[str, str]]:
-    """(letter, text) of each option as shown; true/false has no keys."""
-    if state.question.type == "truefalse":
-        return [("", message("widget.true")), ("", message("widget.false"))]
-    if state.question.type in CHOICE_TYPES:
-        return [(option.key, option.text) for option in state.options()]
-    return []
+    """(letter, text) of each choice as shown, by the widget input the question's type gives;
+    true/false has no letters."""
+    widget = state.question.question_type.widget
+    return shape_handler(_CHOICES, widget, "display")(state)
+
+
+def _lettered(state: QuestionState) -> list[tuple[str, str]]:
+    return [(option.key, option.text) for option in state.options()]
+
+
+#: The choices shown in static text, by the widget input a question's type gives.
+_CHOICES: dict[str, Callable[[QuestionState], list[tuple[str, str]]]] = {
+    "radio": _lettered,
+    "checkboxes": _lettered,
+    "order": _lettered,
+    "truefalse": lambda state: [("", message("widget.true")), ("", message("widget.false"))],
+    "textbox": lambda state: [],
+}
 
 
 def _evidence_parts(question: Any) -> tuple[str, str]:

@@ -22,7 +22,11 @@ quote with the title of the section it stands in. Moodle files put each section 
 carries its ID number and tags, which recent Moodle versions read. Option order is left to the
 LMS's own shuffling (tipcourse shows every learner the same order, with letters by position).
 
-What each type becomes:
+What each type becomes: a question type names the LMS shape it takes (``QuestionType.lms``:
+``single_choice``, ``multiple_choice``, ``truefalse``, ``numerical``, ``shortanswer``,
+``matching``), and each writer has one entry per shape (``GIFT_BODIES``, ``MOODLE_BODIES``,
+``QTI_BODIES``); a shape a writer lacks is an error that says so, never a guess. A format is one
+entry of ``LMS_FORMATS``.
 
 =========  ========================  ==========================  ==============================
 tipcourse  GIFT                      Moodle XML                  QTI (Canvas question type)
@@ -71,9 +75,10 @@ Where the formats cannot do what tipcourse does:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from ._gift import to_gift
 from ._moodle import MOODLE_TYPES, to_moodle_xml
@@ -87,10 +92,12 @@ __all__ = [
     "ASSESSMENT_ID",
     "CANVAS_TYPES",
     "FORMATS",
+    "LMS_FORMATS",
     "MOODLE_TYPES",
     "SUFFIXES",
     "ExportError",
     "ExportUsageError",
+    "LmsFormat",
     "Written",
     "export",
     "export_file",
@@ -99,9 +106,28 @@ __all__ = [
     "to_qti",
 ]
 
-FORMATS = ("gift", "moodle", "qti")
+
+
+@dataclass(frozen=True)
+class LmsFormat:
+    """One export format: its name, its usual file ending and the writer of its bytes."""
+
+    name: str
+    suffix: str
+    write: Callable[[list[Question]], bytes]
+
+
+#: Every export format by name; adding a format is adding its entry here.
+LMS_FORMATS: Mapping[str, LmsFormat] = MappingProxyType({
+    entry.name: entry for entry in (
+        LmsFormat("gift", ".gift.txt", lambda bank: to_gift(bank).encode("utf-8")),
+        LmsFormat("moodle", ".xml", lambda bank: to_moodle_xml(bank).encode("utf-8")),
+        LmsFormat("qti", ".zip", to_qti),
+    )
+})
+FORMATS = tuple(LMS_FORMATS)
 #: The usual file ending of each format.
-SUFFIXES = {"gift": ".gift.txt", "moodle": ".xml", "qti": ".zip"}
+SUFFIXES = {name: entry.suffix for name, entry in LMS_FORMATS.items()}
 
 
 class ExportError(Exception):
@@ -123,14 +149,10 @@ class Written:
 
 def export(bank: Iterable[Question], file_format: str) -> bytes:
     """The file's bytes for ``file_format`` ("gift", "moodle" or "qti")."""
-    if file_format == "gift":
-        return to_gift(bank).encode("utf-8")
-    if file_format == "moodle":
-        return to_moodle_xml(bank).encode("utf-8")
-    if file_format == "qti":
-        return to_qti(bank)
-    raise ValueError(message("export.unknown_format", format=file_format,
-                             formats=", ".join(FORMATS)))
+    if file_format not in LMS_FORMATS:
+        raise ValueError(message("export.unknown_format", format=file_format,
+                                 formats=", ".join(FORMATS)))
+    return LMS_FORMATS[file_format].write(list(bank))
 
 
 def export_file(out: Path, file_format: str, sections: Sequence[str] | None = None) -> Written:

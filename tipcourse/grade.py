@@ -44,7 +44,7 @@ from ._cells import find_item, item_entry
 from ._exercises import exercises
 from ._questions import questions
 from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
-from ._text import one_line, typed_letter, typed_letters
+from ._text import one_line, typed_letter
 from .messages import message
 from .private import bank_files, kept_bank
 
@@ -317,11 +317,7 @@ def as_lettered_now(question: Any, shown: list[str], value: Any) -> Any:
                 return now[shown[position]]
         return given
 
-    if isinstance(value, str) and question.type != "single":
-        value = typed_letters(value)
-    if isinstance(value, (list, tuple, set)):
-        return type(value)(letter(given) for given in value)
-    return letter(value)
+    return question.question_type.relabel(value, letter)
 
 
 # -- many submissions ---------------------------------------------------------------------------

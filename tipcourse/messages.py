@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 
 from ._packaged import packaged_folder
 
@@ -25,16 +26,22 @@ def catalogue(language: str) -> dict[str, str]:
     return json.loads(text)
 
 
+def language_code(tag: str) -> str:
+    """The language of a locale name or a BCP-47 tag, lower case: "es_MX.UTF-8", "es-MX",
+    "ES-mx", "es_MX@euro" and "es" all read as "es"."""
+    return re.split(r"[-_.@]", str(tag).strip(), maxsplit=1)[0].lower()
+
+
 def get_language() -> str:
     """The language in use: set_language's choice, else TIPCOURSE_LANG, else English."""
-    chosen = _chosen or os.environ.get("TIPCOURSE_LANG", "en").split("_")[0].lower()
+    chosen = _chosen or language_code(os.environ.get("TIPCOURSE_LANG", "en"))
     return chosen if chosen in LANGUAGES else "en"
 
 
 def set_language(language: str) -> None:
-    """Show the interface in ``language``: "en" (English) or "es" (español)."""
+    """Show the interface in ``language``: "en" (English) or "es" (español); "es-MX" works too."""
     global _chosen
-    code = str(language).split("_")[0].lower()
+    code = language_code(language)
     if code not in LANGUAGES:
         raise ValueError(
             message("language.unknown", language=language, choices=", ".join(LANGUAGES))

@@ -7,8 +7,6 @@ module imports nothing heavy.
 
 from __future__ import annotations
 
-import sqlite3
-import warnings
 from dataclasses import dataclass
 
 from . import _store
@@ -127,12 +125,11 @@ def render_markdown(outcome: Outcome) -> str:
 def record(outcome: Outcome, *, item_id: str, section: str, kind: str) -> Outcome:
     """Record a usable attempt in the learner's progress; unusable input is not an attempt.
 
-    A progress store that cannot be written (a full disk, a locked database) warns rather than
-    hiding the outcome from the learner.
+    ``_store.record_attempt`` never raises: a progress store that cannot be written (a full
+    disk, a locked database) keeps the attempt in memory and says so in one line, so the
+    outcome always reaches the learner.
     """
-    if outcome.correct is None:
-        return outcome
-    try:
+    if outcome.correct is not None:
         _store.record_attempt(
             item_id=item_id,
             section=section,
@@ -140,6 +137,4 @@ def record(outcome: Outcome, *, item_id: str, section: str, kind: str) -> Outcom
             score=outcome.score,
             kind=kind,
         )
-    except (OSError, sqlite3.Error) as error:
-        warnings.warn(message("outcome.not_recorded", error=error), RuntimeWarning, stacklevel=3)
     return outcome

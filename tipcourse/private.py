@@ -23,7 +23,6 @@ from ._exercises import EXERCISES, ExerciseBankError, exercises
 from ._questions import QUESTIONS, QuestionBankError, questions
 from ._wording import points_text
 from .authoring import BEGIN, END, nbgrader_metadata
-from .banks import item_kind
 from .messages import message
 
 __all__ = ["NOTEBOOK", "PrivateBank", "PrivateBankError", "copy_bank", "load_private",
@@ -125,7 +124,7 @@ def private_notebook(bank: PrivateBank, solutions: bool) -> Any:
              nbformat.v4.new_code_cell("import tipcourse"), learner_cell()]
     cells[2].metadata["tipcourse"] = {"role": "setup"}
     for item in bank.items.values():
-        if item_kind(item.id) == "question":
+        if item.kind == "question":
             cells += [nbformat.v4.new_markdown_cell(static_question(item)),
                       question_answer_cell(item, solutions, True)]
             continue

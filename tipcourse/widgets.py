@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ipywidgets as widgets
 
+from ._question_types import shape_handler
 from ._wording import header, instruction, quiz_summary
 from .messages import message
 from .outcome import render_text
@@ -211,7 +212,7 @@ class QuestionView:
         self.look = look or _Look()
         top = f"<h4>{_escape(heading)}</h4>" if heading else ""
         self.prompt = self.look.html_area(top + prompt_html(state))
-        self.inputs, answer_area = self._build_inputs(state.question.type)
+        self.inputs, answer_area = self._build_inputs()
         self.check_button = self.look.button("widget.check", "widget.check_tooltip")
         self.hint_button = self.look.button("widget.hint", "widget.hint_tooltip")
         self.evidence_button = self.look.button("widget.evidence", "widget.evidence_tooltip")
@@ -238,44 +239,53 @@ class QuestionView:
 
     # -- building -------------------------------------------------------------------------
 
-    def _build_inputs(self, kind: str) -> tuple[list[widgets.Widget], widgets.Widget]:
-        """The input widgets for this question type and the area that holds them."""
+    def _input(self) -> _Input:
+        """How this question's widget input is built, set and read: its type names it."""
+        return shape_handler(_INPUTS, self.state.question.question_type.widget, "widgets")
+
+    def _build_inputs(self) -> tuple[list[widgets.Widget], widgets.Widget]:
+        """The input widgets for this question's type and the area that holds them."""
+        return self._input().build(self)
+
+    def _build_radio(self) -> tuple[list[widgets.Widget], widgets.Widget]:
+        choices = [(_option_label(option), option.key) for option in self.state.options()]
+        return self._radio(choices)
+
+    def _build_truefalse(self) -> tuple[list[widgets.Widget], widgets.Widget]:
+        return self._radio([(message("widget.true"), True), (message("widget.false"), False)])
+
+    def _radio(self, choices: list[tuple[str, Any]]) -> tuple[list[widgets.Widget], widgets.Widget]:
+        radio = widgets.RadioButtons(
+            options=choices,
+            value=None,
+            description=message("widget.label.answer"),
+            description_allow_html=False,
+            # Without a tooltip, ipywidgets sets the label's title to the text "null".
+            tooltip=instruction(self.state.question),
+            style=self.look.labeled,
+            layout=self.look.full_width,
+        )
+        return [radio], radio
+
+    def _build_checkboxes(self) -> tuple[list[widgets.Widget], widgets.Widget]:
         look = self.look
-        options = self.state.options()
-        if kind in ("single", "truefalse"):
-            if kind == "single":
-                choices = [(_option_label(option), option.key) for option in options]
-            else:
-                choices = [(message("widget.true"), True), (message("widget.false"), False)]
-            radio = widgets.RadioButtons(
-                options=choices,
-                value=None,
-                description=message("widget.label.answer"),
+        boxes = [
+            widgets.Checkbox(
+                value=False,
+                description=_option_label(option),
                 description_allow_html=False,
-                # Without a tooltip, ipywidgets sets the label's title to the text "null".
-                tooltip=instruction(self.state.question),
-                style=look.labeled,
+                indent=False,
+                style=look.checkbox,
                 layout=look.full_width,
             )
-            return [radio], radio
-        if kind == "multiple":
-            boxes = [
-                widgets.Checkbox(
-                    value=False,
-                    description=_option_label(option),
-                    description_allow_html=False,
-                    indent=False,
-                    style=look.checkbox,
-                    layout=look.full_width,
-                )
-                for option in options
-            ]
-            heading = widgets.Label(
-                value=message("widget.label.choices"), style=look.label, layout=look.plain
-            )
-            return boxes, widgets.VBox([heading, *boxes], layout=look.plain)
-        if kind == "order":
-            return self._build_order(len(options))
+            for option in self.state.options()
+        ]
+        heading = widgets.Label(
+            value=message("widget.label.choices"), style=look.label, layout=look.plain
+        )
+        return boxes, widgets.VBox([heading, *boxes], layout=look.plain)
+
+    def _build_textbox(self) -> tuple[list[widgets.Widget], widgets.Widget]:
         text = widgets.Text(
             value="",
             # Sent on every keystroke. Sent only on leaving the box, the value could reach the
@@ -283,12 +293,15 @@ class QuestionView:
             # out of order), and the previous answer would be checked.
             continuous_update=True,
             description=message("widget.label.answer"),
-            placeholder=message(f"widget.placeholder.{kind}"),
+            placeholder=self.state.question.question_type.words("widget.placeholder"),
             description_allow_html=False,
-            style=look.text,
-            layout=look.plain,
+            style=self.look.text,
+            layout=self.look.plain,
         )
         return [text], text
+
+    def _build_moves(self) -> tuple[list[widgets.Widget], widgets.Widget]:
+        return self._build_order(len(self.state.options()))
 
     def _build_order(self, count: int) -> tuple[list[widgets.Widget], widgets.Widget]:
         """One line per position with Up and Down buttons: operable with Tab and Enter.
@@ -338,34 +351,42 @@ class QuestionView:
 
     def _show_selection(self) -> None:
         """Set the inputs to the state's selection, so a second view of one state agrees."""
-        selection = self.state.selection
-        if selection is None:
-            return
-        kind = self.state.question.type
-        if kind in ("single", "truefalse"):
-            radio = self.inputs[0]
-            if selection in [value for _, value in radio.options]:
-                radio.value = selection
-        elif kind == "multiple":
-            for box, option in zip(self.inputs, self.state.options(), strict=True):
-                box.value = isinstance(selection, list) and option.key in selection
-        elif kind in ("numeric", "text"):
-            self.inputs[0].value = str(selection)
+        if self.state.selection is not None:
+            self._input().show(self, self.state.selection)
+
+    def _show_choice(self, selection: Any) -> None:
+        radio = self.inputs[0]
+        if selection in [value for _, value in radio.options]:
+            radio.value = selection
+
+    def _show_boxes(self, selection: Any) -> None:
+        for box, option in zip(self.inputs, self.state.options(), strict=True):
+            box.value = isinstance(selection, list) and option.key in selection
+
+    def _show_order(self, selection: Any) -> None:
+        """The order's rows are drawn from the state itself."""
+
+    def _show_text(self, selection: Any) -> None:
+        self.inputs[0].value = str(selection)
 
     # -- reading and callbacks --------------------------------------------------------------
 
     def answer(self) -> Any:
         """The answer the inputs show, in the form ``Question.check`` takes."""
-        kind = self.state.question.type
-        if kind == "multiple":
-            return [
-                option.key
-                for box, option in zip(self.inputs, self.state.options(), strict=True)
-                if box.value
-            ]
-        if kind == "order":
-            return self.state.order()
+        return self._input().read(self)
+
+    def _read_first(self) -> Any:
         return self.inputs[0].value
+
+    def _read_boxes(self) -> list[str]:
+        return [
+            option.key
+            for box, option in zip(self.inputs, self.state.options(), strict=True)
+            if box.value
+        ]
+
+    def _read_order(self) -> list[str]:
+        return self.state.order()
 
     def _show(self, area: str, text: str) -> None:
         """Put ``text`` in the feedback, hints or evidence area, making the area on first use.
@@ -402,6 +423,31 @@ class QuestionView:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         return self.widget._repr_mimebundle_(include=include, exclude=exclude)
+
+
+@dataclass(frozen=True)
+class _Input:
+    """A widget input a question type may name: how it is built, set from the state, read."""
+
+    build: Callable[[QuestionView], tuple[list[widgets.Widget], widgets.Widget]]
+    show: Callable[[QuestionView, Any], None]
+    read: Callable[[QuestionView], Any]
+
+
+#: The inputs by the name a question type gives as its ``widget``.
+_INPUTS = {
+    "radio": _Input(QuestionView._build_radio, QuestionView._show_choice, QuestionView._read_first),
+    "truefalse": _Input(
+        QuestionView._build_truefalse, QuestionView._show_choice, QuestionView._read_first
+    ),
+    "checkboxes": _Input(
+        QuestionView._build_checkboxes, QuestionView._show_boxes, QuestionView._read_boxes
+    ),
+    "order": _Input(QuestionView._build_moves, QuestionView._show_order, QuestionView._read_order),
+    "textbox": _Input(
+        QuestionView._build_textbox, QuestionView._show_text, QuestionView._read_first
+    ),
+}
 
 
 class QuizView:
