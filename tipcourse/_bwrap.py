@@ -26,7 +26,8 @@ from pathlib import Path
 from .datasets import data_dir
 from .messages import message
 
-__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "jail", "jailed_command"]
+__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "jail", "jailed_command",
+           "sandbox_problem"]
 
 SANDBOXES = ("auto", "bwrap", "none")
 #: The user a sandboxed kernel runs as when the grader runs as root.
@@ -138,6 +139,11 @@ def _problem() -> str:
     if done.returncode != 0:
         return message("sandbox.bwrap_fails", error=(done.stderr.strip() or "?")[-200:])
     return ""
+
+
+def sandbox_problem() -> str:
+    """Why bubblewrap cannot sandbox a kernel on this machine, or "" when it can."""
+    return _problem()
 
 
 def choose(sandbox: str) -> tuple[str, str]:

@@ -44,14 +44,14 @@ from ._cells import find_item, item_entry
 from ._exercises import exercises
 from ._questions import questions
 from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
+from ._submissions import MAX_SUBMISSION_BYTES, read_submission
 from ._text import one_line, typed_letter, typed_letters
 from .messages import message
 from .private import bank_files, kept_bank
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Key", "Result", "as_lettered_now", "grade",
-           "grade_one", "prepare"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MAX_SUBMISSION_BYTES", "Key", "Result",
+           "as_lettered_now", "grade", "grade_one", "prepare"]
 
-MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_MB = 4096
 LEARNER = "learner"
@@ -130,6 +130,7 @@ class Result:
     answers: dict[str, Any] = field(default_factory=dict)  # as given: choice letters unmapped
     texts: dict[str, str] = field(default_factory=dict)  # written items: the learner's text
     manual: dict[str, float] = field(default_factory=dict)  # written items: scores given by hand
+    modified: float = 0.0  # when the submission file was last changed (for --prefer latest)
 
     @property
     def points(self) -> dict[str, float]:
@@ -152,14 +153,12 @@ class Result:
         return sum(info["points"] for info in self.items)
 
 
-def _read(path: Path) -> tuple[Any, str]:
-    """The notebook, or None and why it cannot be graded."""
+def _read(content: bytes) -> tuple[Any, str]:
+    """The notebook in ``content``, or None and why it cannot be graded."""
     import nbformat
 
     try:
-        if path.stat().st_size > MAX_SUBMISSION_BYTES:
-            return None, message("grade.detail.too_large")
-        text = path.read_text("utf-8")
+        text = content.decode("utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
         return None, message("grade.detail.not_json", error=one_line(error, 80))
@@ -217,20 +216,25 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     when "bwrap" cannot run here.
     """
     name = name or str(path)
+    submission = read_submission(path)
+    if submission.content is None:
+        return Result(name, "invalid", detail=submission.problem, modified=submission.modified)
     jailed = choose(sandbox)[0]
-    notebook, why = _read(path)
+    notebook, why = _read(submission.content)
     if notebook is None:
-        return Result(name, "invalid", detail=why)
+        return Result(name, "invalid", detail=why, modified=submission.modified)
     assignment = notebook.metadata.get("tipcourse", {})
     assignment = assignment.get("assignment", {}) if isinstance(assignment, dict) else {}
     items = key.items_for(path.name, assignment) if key else _items_from_metadata(
         assignment.get("items") if isinstance(assignment, dict) else None)
     if not items:
         return Result(name, "invalid", detail=message("grade.detail.no_items"))
-    result = Result(name, "ok", items=items, texts=_written_texts(notebook, items))
-    find = key.find if key else find_item
+    result = Result(name, "ok", items=items, texts=_written_texts(notebook, items),
+                    modified=submission.modified)
+    find = _finder(key)
     calls = {info["id"]: [list(args) for args in find(info["id"]).calls]
-             for info in items if info["kind"] == "exercise" and find(info["id"]).calls}
+             for info in items if info["kind"] == "exercise" and find(info["id"]) is not None
+             and find(info["id"]).calls}
     by_id = {info["id"]: info for info in items}
     learner = {"id": LEARNER, "variable": LEARNER}
     captured: dict[str, Any] = {}
@@ -277,6 +281,17 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     return result
 
 
+def _finder(key: Key | None) -> Callable[[str], Any]:
+    """The grader's copy of an item by id, or None when its bank no longer has it."""
+    def find(item_id: str) -> Any:
+        try:
+            return key.find(item_id) if key else find_item(item_id)
+        except KeyError:
+            return None
+
+    return find
+
+
 def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any]) -> None:
     """Check each captured value with the grader's own bank."""
     learner = captured.get(LEARNER)
@@ -286,6 +301,10 @@ def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any])
         if info["kind"] == "written":
             continue  # graded by hand: see tipcourse.manual
         item = find(info["id"])
+        if item is None:  # removed from the bank since assign: this item only, said so
+            result.outcomes[info["id"]] = outcome.invalid(message("grade.detail.item_gone",
+                                                                  item=info["id"]))
+            continue
         result.hints[info["id"]] = item.hints[0] if item.hints else ""
         try:
             value = decode(captured[info["id"]]) if info["id"] in captured else Missing()
