@@ -6,7 +6,11 @@ network (``--unshare-net``, part of ``--unshare-all``), a read-only view of the 
 environment and the system's programs and libraries, and one writable folder: its own (also
 its ``TMPDIR``), which holds only its submission and is its home and working directory. Nothing
 else of the machine is there: not the key, not the other submissions, not the gradebook's folder,
-not the instructor's home. The kernel's connection to the grader is a set of IPC sockets in that
+not the instructor's home. Of the Python environment only what the kernel runs is there: the
+interpreter, the standard library, site-packages and tipcourse itself, not the rest of the
+environment's folder (an assignment kept in a virtual environment is not readable; and
+``grade`` refuses to run when the key or a submission lies under a mounted path). The kernel's
+connection to the grader is a set of IPC sockets in that
 folder, which the grader sees from outside.
 
 ``auto`` (the default) uses bubblewrap where it runs, and otherwise grades unsandboxed and says
@@ -20,14 +24,15 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
 from .datasets import data_dir
 from .messages import message
 
-__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "jail", "jailed_command",
-           "sandbox_problem"]
+__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "exposed", "jail", "jailed_command",
+           "package_folder", "sandbox_problem"]
 
 SANDBOXES = ("auto", "bwrap", "none")
 #: The user a sandboxed kernel runs as when the grader runs as root.
@@ -43,16 +48,46 @@ class SandboxError(RuntimeError):
     """bubblewrap was asked for and cannot run here; the message says what to do."""
 
 
-def _readable() -> list[str]:
-    """The folders a kernel reads: the system's, the Python environment's and tipcourse's."""
+def _python_files() -> list[str]:
+    """What the kernel's Python needs: its program, the standard library, site-packages, the
+    shared libpython and a virtual environment's pyvenv.cfg; not the rest of its prefix."""
+    paths = sysconfig.get_paths()
+    places = [sys.executable, os.path.realpath(sys.executable), paths["stdlib"],
+              paths["platstdlib"], paths["purelib"], paths["platlib"],
+              os.path.join(sys.prefix, "pyvenv.cfg")]
+    libdir = sysconfig.get_config_var("LIBDIR")
+    if libdir and sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        for library in sorted(Path(libdir).glob("libpython*.so*")):
+            places += [str(library), os.path.realpath(library)]
+    return places
+
+
+def package_folder() -> Path:
+    """The folder of the tipcourse that grades (the kernel imports this one)."""
     import tipcourse
 
-    places = [*SYSTEM, sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(
-        sys.executable)), str(Path(tipcourse.__file__).resolve().parent), str(data_dir())]
+    return Path(tipcourse.__file__).resolve().parent
+
+
+def _readable() -> list[str]:
+    """The paths a kernel reads: the system's, the Python environment's and tipcourse's."""
+    places = [*SYSTEM, *_python_files(), str(package_folder()), str(data_dir())]
     found: list[str] = []
     for place in places:
         if os.path.exists(place) and place not in found:
             found.append(place)
+    return found
+
+
+def exposed(paths: list[Path]) -> list[Path]:
+    """Those of ``paths`` (the key, the submissions) that a sandboxed kernel could read: they
+    lie under a path the sandbox mounts."""
+    mounted = [Path(os.path.realpath(place)) for place in _readable()]
+    found = []
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if any(real == place or place in real.parents for place in mounted):
+            found.append(path)
     return found
 
 

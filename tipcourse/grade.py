@@ -29,8 +29,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -42,8 +40,9 @@ from . import outcome
 from ._bwrap import choose
 from ._cells import find_item, item_entry
 from ._exercises import exercises
+from ._folder import SubmissionFolder
 from ._questions import questions
-from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
+from ._sandbox import Deadline, Died, Kernel, Missing, Oversize, Unreadable, capture, decode
 from ._submissions import MAX_SUBMISSION_BYTES, read_submission
 from ._text import one_line, typed_letter, typed_letters
 from .messages import message
@@ -235,33 +234,12 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     calls = {info["id"]: [list(args) for args in find(info["id"]).calls]
              for info in items if info["kind"] == "exercise" and find(info["id"]) is not None
              and find(info["id"]).calls}
-    by_id = {info["id"]: info for info in items}
-    learner = {"id": LEARNER, "variable": LEARNER}
     captured: dict[str, Any] = {}
     errors: list[str] = []
     start = time.monotonic()
-    folder = Path(tempfile.mkdtemp(prefix="tipcourse-grade-"))
-    kernel = None
     try:
-        for cache in font_cache():
-            (folder / ".matplotlib").mkdir(exist_ok=True)
-            shutil.copy(cache, folder / ".matplotlib" / cache.name)
-        kernel = Kernel(folder, start + timeout, memory_mb, jailed)
-        kernel.ready()
-        for number, cell in enumerate(notebook.cells, 1):
-            if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
-                continue
-            reply = kernel.request(cell.source)
-            if reply.get("status") == "error" and len(errors) < 3:
-                errors.append(message("grade.detail.cell_error", cell=number,
-                                      error=one_line(reply.get("ename", ""), 40)))
-            wanted = _cell_items(cell, by_id, learner)
-            if wanted:
-                captured.update(capture(kernel, wanted, calls))
-        rest = [info for info in [*items, learner]
-                if info["id"] not in captured and info.get("kind") != "written"]
-        if rest:
-            captured.update(capture(kernel, rest, calls))
+        _run(notebook, items, calls, captured, errors, SubmissionFolder.create,
+             lambda folder: Kernel(folder, start + timeout, memory_mb, jailed))
         if errors:
             result.status, result.detail = "error", "; ".join(errors)
     except Deadline:
@@ -273,10 +251,6 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     except Exception as error:  # the kernel could not start or talk: this row only
         result.status = "error"
         result.detail = message("grade.detail.kernel_failed", error=one_line(error, 80))
-    finally:
-        if kernel is not None:
-            kernel.close()
-        shutil.rmtree(folder, ignore_errors=True)
     _score(result, captured, find)
     return result
 
@@ -290,6 +264,39 @@ def _finder(key: Key | None) -> Callable[[str], Any]:
             return None
 
     return find
+
+
+def _run(notebook: Any, items: list[dict[str, Any]], calls: dict[str, list],
+         captured: dict[str, Any], errors: list[str],
+         make_folder: Callable[[], SubmissionFolder],
+         make_kernel: Callable[[SubmissionFolder], Kernel]) -> None:
+    """Run the notebook's code cells in a fresh kernel in a fresh folder, capturing each answer
+    right after its cell; the kernel is stopped and the folder removed whatever happens."""
+    by_id = {info["id"]: info for info in items}
+    learner = {"id": LEARNER, "variable": LEARNER}
+    folder = make_folder()
+    try:
+        with make_kernel(folder) as kernel:
+            kernel.ready()
+            for number, cell in enumerate(notebook.cells, 1):
+                if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
+                    continue
+                try:
+                    reply = kernel.request(cell.source)
+                except Oversize:  # dropped unread: an error of this cell, and grading goes on
+                    reply = {"status": "error", "ename": message("grade.detail.oversize")}
+                if reply.get("status") == "error" and len(errors) < 3:
+                    errors.append(message("grade.detail.cell_error", cell=number,
+                                          error=one_line(reply.get("ename", ""), 40)))
+                wanted = _cell_items(cell, by_id, learner)
+                if wanted:
+                    captured.update(capture(kernel, wanted, calls))
+            rest = [info for info in [*items, learner]
+                    if info["id"] not in captured and info.get("kind") != "written"]
+            if rest:
+                captured.update(capture(kernel, rest, calls))
+    finally:
+        folder.remove()
 
 
 def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any]) -> None:
