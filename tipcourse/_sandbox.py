@@ -9,10 +9,9 @@ How answers get out of the kernel: right after an answer cell runs, the grader s
 silent request, the read-out (:mod:`tipcourse._readout`, sent as its source) that encodes the
 answer variables' values as plain JSON (numbers, text, lists, tables as columns; a function is
 called with the bank's argument lists in the kernel and only its results travel) and hands the
-JSON back as a *user expression* in the shell reply, not as printed output. Every message read
-from the kernel is capped (MAX_MESSAGE_BYTES: ZMQ drops a larger one unread, and that cell or
-answer is an error); :func:`tipcourse._decode.decode` rebuilds plain data from the JSON in the
-grader's process. Pickle is never used: unpickling would run the notebook's code in the grader.
+JSON back as a *user expression* in the shell reply, not as printed output. A read-out over
+MAX_PAYLOAD_CHARS is an over-size answer; :func:`tipcourse._decode.decode` rebuilds plain data
+from the JSON in the grader's process. Pickle is never used: unpickling would run the notebook's code in the grader.
 """
 
 from __future__ import annotations
@@ -35,16 +34,13 @@ from ._decode import Missing, Unreadable, decode
 from ._folder import SubmissionFolder, font_cache
 from .banks import GRADING
 
-__all__ = ["Deadline", "Died", "Kernel", "Missing", "Oversize", "Unreadable", "capture", "decode",
-           "font_cache"]
+__all__ = ["Deadline", "Died", "Kernel", "Missing", "Unreadable", "capture", "decode", "font_cache"]
 
 MAX_PAYLOAD_CHARS = 8 * 1024 * 1024
 MARKER = "TIPCOURSE_GRADE_RUN"
 
 #: The read-out the grader sends into each kernel: the source of :mod:`tipcourse._readout`.
 READOUT = Path(_readout.__file__).read_text("utf-8")
-#: The most a kernel's message may weigh (bytes, per frame): a larger one is never read.
-MAX_MESSAGE_BYTES = 48 * 1024 * 1024
 #: The most containers (lists, dicts) a read-out may hold: each costs the grader memory.
 MAX_CONTAINERS = 300_000
 
@@ -98,10 +94,6 @@ class Died(Exception):
     """The kernel died (often: it passed the memory limit)."""
 
 
-class Oversize(Exception):
-    """The kernel sent a message over MAX_MESSAGE_BYTES: it was dropped unread."""
-
-
 class Kernel:
     """One sandboxed kernel, driven directly over its shell channel (outputs are never read).
 
@@ -117,7 +109,6 @@ class Kernel:
         self.pid: int | None = None
         self.manager: Any = None
         self.client: Any = None
-        self._monitor: Any = None
         try:
             self._start(memory_mb * 1024 * 1024 if memory_mb else 0, sandbox)
         except BaseException:
@@ -131,7 +122,6 @@ class Kernel:
         self.close()
 
     def _start(self, limit: int, sandbox: str) -> None:
-        import zmq
         from jupyter_client import KernelManager
 
         class Jailed(KernelManager):
@@ -166,14 +156,8 @@ class Kernel:
                 resource.prlimit(self.pid, resource.RLIMIT_CORE, (0, 0))
             except (OSError, ValueError):
                 pass
-        # A context of our own, whose sockets drop (and never read) an oversize message.
-        context = zmq.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
-        context.setsockopt(zmq.RCVHWM, 8)
-        self.client = self.manager.client(context=context)
+        self.client = self.manager.client()
         self.client.start_channels(iopub=False, stdin=False, hb=False, control=False)
-        self._monitor = self.client.shell_channel.socket.get_monitor_socket(
-            zmq.EVENT_DISCONNECTED)
 
     def request(self, code: str, *, silent: bool = False,
                 user_expressions: dict[str, str] | None = None) -> dict[str, Any]:
@@ -184,17 +168,6 @@ class Kernel:
 
     def ready(self) -> None:
         self._reply(self.client.kernel_info())
-
-    def _dropped(self) -> bool:
-        """Whether the shell connection was cut since last asked: what an oversize message
-        does (ZMQ drops it and reconnects)."""
-        import zmq
-
-        dropped = False
-        while self._monitor.poll(0):
-            self._monitor.recv_multipart(zmq.NOBLOCK)
-            dropped = True
-        return dropped
 
     def _reply(self, msg_id: str) -> dict[str, Any]:
         from queue import Empty
@@ -208,8 +181,6 @@ class Kernel:
             except Empty:
                 if not self.manager.is_alive():
                     raise Died() from None
-                if self._dropped():
-                    raise Oversize() from None
                 continue
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return reply["content"]
@@ -218,11 +189,8 @@ class Kernel:
         """Stop the kernel and everything it started; safe after a partial start, and twice."""
         namespaces = _namespaces_below(self.pid) if self.pid else set()  # while bwrap runs
         try:
-            if self._monitor is not None:
-                self._monitor.close(linger=0)
             if self.client is not None:
                 self.client.stop_channels()
-                self.client.context.destroy(linger=0)
         finally:
             try:
                 if self.manager is not None and self.manager.has_kernel:
@@ -231,7 +199,7 @@ class Kernel:
                 pass
             _kill_leftovers(self.run_id, self.pid, self.folder.root)
             _empty(namespaces)
-            self._monitor = self.client = None
+            self.client = None
             self.pid = None
 
 
@@ -282,7 +250,7 @@ def _empty(namespaces: set[str], wait: float = 5.0) -> None:
 
 def capture(kernel: Kernel, items: list[dict[str, Any]], calls: dict[str, list]) -> dict[str, Any]:
     """The values of the items' variables, as data, or {} when the kernel gave nothing usable;
-    an oversize read-out makes each of its items an "over-size answer"."""
+    a read-out over the limits makes each of its items an "over-size answer"."""
     wanted = {info["id"]: info["variable"] for info in items}
     name = f"_tipcourse_capture_{uuid.uuid4().hex}"
     space = f"_tipcourse_readout_{uuid.uuid4().hex}"
@@ -291,11 +259,8 @@ def capture(kernel: Kernel, items: list[dict[str, Any]], calls: dict[str, list])
             f"exec({READOUT!r}, {space})\n"
             f"globals()[{name!r}] = {space}['encode_answers']({wanted!r}, {sent!r}, globals())\n"
             f"del {space}")
-    try:
-        reply = kernel.request(code, silent=True,
-                               user_expressions={"found": f"globals().pop({name!r}, '')"})
-    except Oversize:
-        return {item: {"__t": "other", "type": "over-size answer"} for item in wanted}
+    reply = kernel.request(code, silent=True,
+                           user_expressions={"found": f"globals().pop({name!r}, '')"})
     found = reply.get("user_expressions", {}).get("found", {})
     text = found.get("data", {}).get("text/plain", "") if found.get("status") == "ok" else ""
     if not isinstance(text, str) or len(text) > 2 * MAX_PAYLOAD_CHARS + 2:

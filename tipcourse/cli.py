@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from ._bwrap import SANDBOXES, SandboxError, choose
+from ._bwrap import SANDBOXES, SandboxError, choose, exposed
 from ._csvfile import shown
 from ._outputs import Outputs, Written, write_outputs
 from ._store import attempts, database_path, reset
@@ -252,6 +252,11 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     if problems:  # before any kernel starts: nothing graded is lost
         return _fail(message("output.nothing_graded", problems="; ".join(problems)), 2)
     submissions = submissions_in([Path(path) for path in args.submissions])
+    if args.sandbox != "none":  # a kernel must not read the key or another submission
+        seen = exposed([*([Path(args.assignment)] if args.assignment else []), *submissions])
+        if seen:
+            paths = ", ".join(shown(path) for path in seen[:5])
+            return _fail(message("grade.exposed", paths=paths), 2)
 
     def bar(done: int, total: int) -> None:
         progress_bar(done, total, sys.stderr)

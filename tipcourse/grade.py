@@ -42,7 +42,7 @@ from ._cells import find_item, item_entry
 from ._exercises import exercises
 from ._folder import SubmissionFolder
 from ._questions import questions
-from ._sandbox import Deadline, Died, Kernel, Missing, Oversize, Unreadable, capture, decode
+from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode
 from ._submissions import MAX_SUBMISSION_BYTES, read_submission
 from ._text import one_line, typed_letter, typed_letters
 from .messages import message
@@ -281,10 +281,7 @@ def _run(notebook: Any, items: list[dict[str, Any]], calls: dict[str, list],
             for number, cell in enumerate(notebook.cells, 1):
                 if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
                     continue
-                try:
-                    reply = kernel.request(cell.source)
-                except Oversize:  # dropped unread: an error of this cell, and grading goes on
-                    reply = {"status": "error", "ename": message("grade.detail.oversize")}
+                reply = kernel.request(cell.source)
                 if reply.get("status") == "error" and len(errors) < 3:
                     errors.append(message("grade.detail.cell_error", cell=number,
                                           error=one_line(reply.get("ename", ""), 40)))
