@@ -11,7 +11,8 @@ answer variables' values as plain JSON (numbers, text, lists, tables as columns;
 called with the bank's argument lists in the kernel and only its results travel) and hands the
 JSON back as a *user expression* in the shell reply, not as printed output. A read-out over
 MAX_PAYLOAD_CHARS is an over-size answer; :func:`tipcourse._decode.decode` rebuilds plain data
-from the JSON in the grader's process. Pickle is never used: unpickling would run the notebook's code in the grader.
+from the JSON in the grader's process. Pickle is never used: unpickling would run the
+notebook's code in the grader.
 """
 
 from __future__ import annotations
