@@ -256,13 +256,14 @@ from tipcourse.grade import grade
 path = Path({folder!r}) / "memory.ipynb"
 path.write_text(memory_notebook(), "utf-8")
 [row] = grade([path], None, jobs=1, timeout=120, sandbox="none")
-print(row.status, "|", repr(row.answers.get("prosecution.q01")), "|",
+print(row.status, "|", row.detail, "|", repr(row.answers.get("prosecution.q01")), "|",
       resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 
 
 def memory_notebook() -> str:
-    """A notebook that answers with a fake array claiming a dtype of 1.2 GB per element."""
+    """A notebook that answers with a fake array claiming a dtype of 1.2 GB per element, then
+    raises an error whose message is 100 MB."""
     made = nbformat.v4.new_notebook()
     made.metadata["tipcourse"] = {"assignment": {"notebook": "hw.ipynb",
                                                  "items": ["prosecution.q01"]}}
@@ -271,17 +272,19 @@ def memory_notebook() -> str:
             "prosecution_q01 = Fake()")
     answer = nbformat.v4.new_code_cell(fake)
     answer.metadata["tipcourse"] = {"role": "answer", "question": "prosecution.q01"}
-    made.cells = [answer]
+    made.cells = [answer, nbformat.v4.new_code_cell("raise ValueError('x' * 100_000_000)")]
     return nbformat.writes(made)
 
 
 def test_the_graders_memory_stays_bounded_whatever_the_kernel_sends(tmp_path):
-    """A 5 KB notebook whose answer claims a 2.4 GB array: an unusable answer, and the grader's
-    peak stays far below what building it takes."""
+    """A 5 KB notebook whose answer claims a 2.4 GB array (an unusable answer, never built) and
+    whose error message is 100 MB (dropped unread: the row says so, the answer before counts):
+    the grader's peak stays far below what reading either takes (685 MB for the message)."""
     script = HOSTILE_MEMORY.format(tests=str(Path(__file__).parent), folder=str(tmp_path))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=600, env={**os.environ, "PYTHONPATH": str(
                               Path(tipcourse.__file__).parent.parent)})
-    status, answer, peak = (part.strip() for part in done.stdout.split("|"))
-    assert status == "ok" and answer == "<array of U>", done.stderr[-2000:]
-    assert int(peak) < 1000, peak  # MB; building the array takes 2,400
+    status, detail, answer, peak = (part.strip() for part in done.stdout.split("|"))
+    assert status == "error" and "a message over 48 MB" in detail, done.stderr[-2000:]
+    assert answer == "<array of U>"
+    assert int(peak) < 400, peak  # MB

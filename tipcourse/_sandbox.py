@@ -35,10 +35,13 @@ from ._decode import Missing, Unreadable, decode
 from ._folder import SubmissionFolder, font_cache
 from .banks import GRADING
 
-__all__ = ["Deadline", "Died", "Kernel", "Missing", "Unreadable", "capture", "decode", "font_cache"]
+__all__ = ["MAX_MESSAGE_BYTES", "Deadline", "Died", "Kernel", "Missing", "Oversize", "Unreadable",
+           "capture", "decode", "font_cache"]
 
 MAX_PAYLOAD_CHARS = 8 * 1024 * 1024
 MARKER = "TIPCOURSE_GRADE_RUN"
+#: The most one message from a kernel may weigh (bytes per frame): a larger one is never read.
+MAX_MESSAGE_BYTES = 48 * 1024 * 1024
 
 #: The read-out the grader sends into each kernel: the source of :mod:`tipcourse._readout`.
 READOUT = Path(_readout.__file__).read_text("utf-8")
@@ -95,6 +98,10 @@ class Died(Exception):
     """The kernel died (often: it passed the memory limit)."""
 
 
+class Oversize(Exception):
+    """The kernel sent a message over MAX_MESSAGE_BYTES: dropped unread, the connection cut."""
+
+
 class Kernel:
     """One sandboxed kernel, driven directly over its shell channel (outputs are never read).
 
@@ -110,6 +117,7 @@ class Kernel:
         self.pid: int | None = None
         self.manager: Any = None
         self.client: Any = None
+        self._monitor: Any = None
         try:
             self._start(memory_mb * 1024 * 1024 if memory_mb else 0, sandbox)
         except BaseException:
@@ -123,6 +131,7 @@ class Kernel:
         self.close()
 
     def _start(self, limit: int, sandbox: str) -> None:
+        import zmq
         from jupyter_client import KernelManager
 
         class Jailed(KernelManager):
@@ -157,8 +166,13 @@ class Kernel:
                 resource.prlimit(self.pid, resource.RLIMIT_CORE, (0, 0))
             except (OSError, ValueError):
                 pass
-        self.client = self.manager.client()
+        # A context of our own, whose shell socket drops (never reads) an oversize message.
+        context = zmq.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+        self.client = self.manager.client(context=context)
         self.client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        self._monitor = self.client.shell_channel.socket.get_monitor_socket(
+            zmq.EVENT_DISCONNECTED)
 
     def request(self, code: str, *, silent: bool = False,
                 user_expressions: dict[str, str] | None = None) -> dict[str, Any]:
@@ -169,6 +183,16 @@ class Kernel:
 
     def ready(self) -> None:
         self._reply(self.client.kernel_info())
+
+    def _dropped(self) -> bool:
+        """Whether the shell connection was cut: what a message over MAX_MESSAGE_BYTES does."""
+        import zmq
+
+        dropped = False
+        while self._monitor.poll(0):
+            self._monitor.recv_multipart(zmq.NOBLOCK)
+            dropped = True
+        return dropped
 
     def _reply(self, msg_id: str) -> dict[str, Any]:
         from queue import Empty
@@ -182,6 +206,8 @@ class Kernel:
             except Empty:
                 if not self.manager.is_alive():
                     raise Died() from None
+                if self._dropped():
+                    raise Oversize() from None
                 continue
             if reply.get("parent_header", {}).get("msg_id") == msg_id:
                 return reply["content"]
@@ -190,8 +216,11 @@ class Kernel:
         """Stop the kernel and everything it started; safe after a partial start, and twice."""
         namespaces = _namespaces_below(self.pid) if self.pid else set()  # while bwrap runs
         try:
+            if self._monitor is not None:
+                self._monitor.close(linger=0)
             if self.client is not None:
                 self.client.stop_channels()
+                self.client.context.destroy(linger=0)
         finally:
             try:
                 if self.manager is not None and self.manager.has_kernel:
@@ -200,7 +229,7 @@ class Kernel:
                 pass
             _kill_leftovers(self.run_id, self.pid, self.folder.root)
             _empty(namespaces)
-            self.client = None
+            self.client = self._monitor = None
             self.pid = None
 
 

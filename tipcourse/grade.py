@@ -42,7 +42,17 @@ from ._cells import find_item, item_entry
 from ._exercises import exercises
 from ._folder import SubmissionFolder
 from ._questions import questions
-from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode
+from ._sandbox import (
+    MAX_MESSAGE_BYTES,
+    Deadline,
+    Died,
+    Kernel,
+    Missing,
+    Oversize,
+    Unreadable,
+    capture,
+    decode,
+)
 from ._submissions import MAX_SUBMISSION_BYTES, read_submission
 from ._text import one_line, typed_letter, typed_letters
 from .messages import message
@@ -248,6 +258,9 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     except Died:
         result.status = "error"
         result.detail = message("grade.detail.died", memory=memory_mb)
+    except Oversize:  # dropped unread: what was captured before still counts
+        result.status = "error"
+        result.detail = message("grade.detail.oversize", megabytes=MAX_MESSAGE_BYTES >> 20)
     except Exception as error:  # the kernel could not start or talk: this row only
         result.status = "error"
         result.detail = message("grade.detail.kernel_failed", error=one_line(error, 80))
