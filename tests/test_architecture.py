@@ -39,6 +39,7 @@ LAYER = {
     "_cells": "applications",
     "private": "applications",
     "assign": "applications",
+    "_seccomp": "applications",
     "_bwrap": "applications",
     "_submissions": "applications",
     "_csvfile": "applications",

@@ -24,11 +24,12 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse import cli
+from tipcourse import _folder, cli
 from tipcourse._decode import Unreadable, decode
 from tipcourse._folder import SubmissionFolder, remove_tree
 from tipcourse.analyze import analysis
 from tipcourse.assign import assign
+from tipcourse.grade import grade
 from tipcourse.manual import read_manual, write_manual
 
 ESCAPE = "\x1b[31mred\x1b[0m"
@@ -220,7 +221,8 @@ def test_the_gradebook_is_analysed(graded):
 
 def test_remove_tree_handles_what_rmtree_cannot(tmp_path):
     """A tree deeper than any path may be long, with a folder stripped of its permissions."""
-    folder = SubmissionFolder.create()
+    folder = SubmissionFolder.create(disk_bytes=0)  # on the disk: no tmpfs to unmount
+    assert not folder.mounted
     here = os.getcwd()
     try:
         os.chdir(folder.root)
@@ -288,3 +290,38 @@ def test_the_graders_memory_stays_bounded_whatever_the_kernel_sends(tmp_path):
     assert status == "error" and "a message over 48 MB" in detail, done.stderr[-2000:]
     assert answer == "<array of U>"
     assert int(peak) < 400, peak  # MB
+
+
+def small(cells: list[str], learner_code: str) -> str:
+    """A notebook of one graded question whose learner cell runs ``learner_code``."""
+    made = nbformat.v4.new_notebook()
+    made.metadata["tipcourse"] = {"assignment": {"notebook": "hw.ipynb",
+                                                 "items": ["prosecution.q01"]}}
+    learner = nbformat.v4.new_code_cell(learner_code)
+    learner.metadata["tipcourse"] = {"role": "learner"}
+    made.cells = [learner, *(nbformat.v4.new_code_cell(source) for source in cells)]
+    return nbformat.writes(made)
+
+
+FILL = """
+try:
+    with open("filler", "wb") as handle:
+        for _ in range(64):
+            handle.write(b"x" * (1024 * 1024))
+            handle.flush()
+    learner = "wrote 64 MB"
+except OSError as error:
+    learner = "stopped: " + type(error).__name__
+"""
+
+
+def test_what_a_submission_writes_is_limited(tmp_path, monkeypatch):
+    """Where the grader runs as root its folder is a tmpfs of DISK_BYTES (16 MB here): writing
+    64 MB stops with "no space left", and grading goes on."""
+    if os.geteuid() != 0:
+        pytest.skip("the folder is a tmpfs only when the grader runs as root")
+    monkeypatch.setattr(_folder, "DISK_BYTES", 16 * 1024 * 1024)
+    path = tmp_path / "fill.ipynb"
+    path.write_text(small(["prosecution_q01 = 18"], FILL), "utf-8")
+    [row] = grade([path], None, jobs=1, timeout=60)
+    assert (row.learner, row.status, row.score) == ("stopped: OSError", "ok", 1.0)

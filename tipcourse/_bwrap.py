@@ -28,6 +28,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
+from ._seccomp import userns_filter
 from .datasets import data_dir
 from .messages import message
 
@@ -39,6 +40,10 @@ SANDBOXES = ("auto", "bwrap", "none")
 NOBODY = 65534
 #: How many processes and threads a sandboxed kernel may start (a fork bomb stops there).
 PROCESSES = 256
+#: The largest file a kernel may write (bytes); what it writes in all is watched by the grader.
+FILE_BYTES = 512 * 1024 * 1024
+#: The file, in the kernel's folder, that holds its seccomp filter.
+SECCOMP = ".seccomp.bpf"
 #: What a kernel may read, when there: the system's programs, libraries and their settings.
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache",
           "/etc/localtime", "/etc/alternatives", "/etc/ssl", "/etc/fonts")
@@ -91,12 +96,13 @@ def exposed(paths: list[Path]) -> list[Path]:
     return found
 
 
-def jail(folder: Path) -> list[str]:
+def jail(folder: Path, seccomp: bool = False) -> list[str]:
     """The bwrap command line that runs a program in the sandbox of ``folder``.
 
     Run by root, bubblewrap needs no user namespace: the program inside starts as root with no
     capability but the two that let ``setpriv`` make it ``nobody`` for good (a real user, whom
-    the limit on processes binds; root is exempt from it).
+    the limit on processes binds; root is exempt from it). ``seccomp``: bubblewrap loads the
+    filter of :mod:`tipcourse._seccomp` from its descriptor 3 (no nested user namespaces).
     """
     command = [shutil.which("bwrap") or "bwrap"]
     if os.geteuid() == 0:
@@ -125,6 +131,8 @@ def jail(folder: Path) -> list[str]:
     # Everything but the kernel's own folder (and /dev, /proc) read-only, /tmp included: its
     # TMPDIR is its folder.
     command += ["--remount-ro", "/", "--chdir", str(folder)]
+    if seccomp:
+        command += ["--add-seccomp-fd", "3"]
     if os.geteuid() == 0:
         command += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}",
                     f"--regid={NOBODY}", "--clear-groups", "--"]
@@ -152,8 +160,15 @@ def jailed_command(folder: Path, memory: int) -> list[str]:
     """
     uid = NOBODY if os.geteuid() == 0 else os.getuid()
     limits = [shutil.which("prlimit") or "prlimit", f"--as={memory or 'unlimited'}", "--core=0",
-              f"--nproc={_tasks(uid) + PROCESSES}", "--"]
-    return [*limits, *jail(folder)]
+              f"--fsize={FILE_BYTES}", f"--nproc={_tasks(uid) + PROCESSES}", "--"]
+    program = userns_filter()
+    if program is None:
+        return [*limits, *jail(folder)]
+    # The filter reaches bubblewrap as descriptor 3, opened by a shell that then becomes it.
+    (folder / SECCOMP).write_bytes(program)
+    opener = [shutil.which("sh") or "/bin/sh", "-c", 'exec 3<"$0" && exec "$@"',
+              str(folder / SECCOMP)]
+    return [*limits, *opener, *jail(folder, seccomp=True)]
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,9 +3,13 @@
 The folder is the kernel's home, working directory and temporary folder, the only place it may
 write. Inside it: the matplotlib cache (a copy of the grader's font list, so no kernel rebuilds
 it), the IPython and Jupyter settings folders, the kernel's connection file and its IPC sockets
-(files, so no TCP port is open to other local users). The grader removes the folder whatever the
-kernel left in it: a tree too deep for a recursive walk, folders without permissions, files it
-cannot open.
+(files, so no TCP port is open to other local users).
+
+What a submission can write there is limited: where the grader may mount (as root), the folder
+is a tmpfs of DISK_BYTES, so a kernel that fills it gets "no space left" and nothing else is
+touched; elsewhere only the size of each file is limited (``--fsize``, see
+:mod:`tipcourse._bwrap`). The grader removes the folder whatever the kernel left in it: a tree
+too deep for a recursive walk, folders without permissions, files it cannot open.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +25,8 @@ from pathlib import Path
 __all__ = ["SubmissionFolder", "font_cache", "remove_tree"]
 
 PREFIX = "tipcourse-grade-"
+#: The most a submission may write in its folder (bytes), where the folder can be a tmpfs.
+DISK_BYTES = 1024 * 1024 * 1024
 
 
 def font_cache() -> list[Path]:
@@ -38,11 +45,15 @@ class SubmissionFolder:
     """The layout of one submission's folder (``root``)."""
 
     root: Path
+    mounted: bool = False  # a tmpfs of its own, DISK_BYTES in size
 
     @classmethod
-    def create(cls) -> SubmissionFolder:
-        """A new, private folder with the font cache copied in."""
-        folder = cls(Path(tempfile.mkdtemp(prefix=PREFIX)))
+    def create(cls, disk_bytes: int | None = None) -> SubmissionFolder:
+        """A new, private folder with the font cache copied in; a tmpfs of ``disk_bytes``
+        (default DISK_BYTES) where the grader may mount one (0: never)."""
+        root = Path(tempfile.mkdtemp(prefix=PREFIX))
+        size = DISK_BYTES if disk_bytes is None else disk_bytes
+        folder = cls(root, bool(size) and _mount(root, size))
         try:
             for cache in font_cache():
                 folder.matplotlib.mkdir(exist_ok=True)
@@ -92,7 +103,20 @@ class SubmissionFolder:
 
     def remove(self) -> None:
         """Remove the folder and everything in it, whatever the kernel did to it."""
+        if self.mounted:  # its content goes with the tmpfs, however deep
+            subprocess.run([shutil.which("umount") or "umount", "--lazy", str(self.root)],
+                           capture_output=True, check=False)
         remove_tree(self.root)
+
+
+def _mount(root: Path, size: int) -> bool:
+    """Mount a tmpfs of ``size`` bytes on ``root``, when this process may (root, Linux)."""
+    mount = shutil.which("mount")
+    if os.geteuid() != 0 or mount is None or not os.path.isdir("/proc/self"):
+        return False
+    done = subprocess.run([mount, "-t", "tmpfs", "-o", f"size={size},mode=0700,nosuid,nodev",
+                           "tipcourse-submission", str(root)], capture_output=True, check=False)
+    return done.returncode == 0
 
 
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
