@@ -40,6 +40,7 @@ LAYER = {
     "private": "applications",
     "assign": "applications",
     "_seccomp": "applications",
+    "_cgroup": "applications",
     "_bwrap": "applications",
     "_submissions": "applications",
     "_csvfile": "applications",

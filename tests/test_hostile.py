@@ -325,3 +325,44 @@ def test_what_a_submission_writes_is_limited(tmp_path, monkeypatch):
     path.write_text(small(["prosecution_q01 = 18"], FILL), "utf-8")
     [row] = grade([path], None, jobs=1, timeout=60)
     assert (row.learner, row.status, row.score) == ("stopped: OSError", "ok", 1.0)
+
+
+MOUNTINFO = """\
+24 30 0:22 / /sys rw,nosuid shared:7 - sysfs sysfs rw
+35 24 0:30 / /sys/fs/cgroup/unified rw,nosuid shared:9 - cgroup2 cgroup2 rw,nsdelegate
+36 24 0:31 / /sys/fs/cgroup/memory rw,nosuid shared:10 - cgroup cgroup rw,memory
+"""
+
+
+@pytest.mark.parametrize("cgroup, mountinfo, expected", [
+    ("0::/user.slice/grader.scope\n", MOUNTINFO, "/sys/fs/cgroup/unified/user.slice/grader.scope"),
+    ("0::/\n", MOUNTINFO.replace("/sys/fs/cgroup/unified", "/sys/fs/cgroup"), "/sys/fs/cgroup"),
+    ("4:memory:/docker/abc\n", MOUNTINFO, None),  # cgroup v1 only
+    ("0::/a\n", MOUNTINFO.replace("cgroup2 cgroup2", "tmpfs tmpfs"), None),  # v2 not mounted
+])
+def test_the_graders_own_cgroup_is_found_from_proc(cgroup, mountinfo, expected):
+    from tipcourse._cgroup import own_cgroup
+
+    found = own_cgroup(cgroup, mountinfo)
+    assert (str(found) if found else None) == expected
+
+
+def test_a_host_without_cgroup_v2_limits_says_why_and_grading_goes_on():
+    """Here or anywhere: either a cgroup to make kernels' cgroups below, or a reason."""
+    from tipcourse._cgroup import cgroups
+
+    place, why = cgroups()
+    assert (place is None) == bool(why)
+
+
+def test_a_kernels_first_process_joins_its_cgroup_before_it_runs(tmp_path):
+    """The shell before the kernel writes its own pid to cgroup.procs, then becomes the kernel
+    (same pid), so every child the kernel starts is in the cgroup from its start."""
+    from tipcourse._bwrap import joining
+
+    procs = tmp_path / "cgroup.procs"
+    procs.write_text("")
+    done = subprocess.run([*joining(procs, None), sys.executable, "-c",
+                           "import os; print(os.getpid())"], capture_output=True, text=True)
+    assert procs.read_text().strip() == done.stdout.strip()
+    assert joining(None, None) == []

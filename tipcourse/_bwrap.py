@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -32,8 +33,8 @@ from ._seccomp import userns_filter
 from .datasets import data_dir
 from .messages import message
 
-__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "exposed", "jail", "jailed_command",
-           "package_folder", "sandbox_problem"]
+__all__ = ["NOBODY", "PROCESSES", "SANDBOXES", "SandboxError", "choose", "exposed", "jail",
+           "jailed_command", "joining", "package_folder", "sandbox_problem"]
 
 SANDBOXES = ("auto", "bwrap", "none")
 #: The user a sandboxed kernel runs as when the grader runs as root.
@@ -151,9 +152,23 @@ def _tasks(uid: int) -> int:
     return count
 
 
-def jailed_command(folder: Path, memory: int) -> list[str]:
+def joining(cgroup_procs: Path | None, seccomp: Path | None) -> list[str]:
+    """A shell that moves itself into a cgroup (its ``cgroup.procs``) and opens the seccomp
+    filter as descriptor 3, then becomes the command after it; [] when there is neither."""
+    steps = []
+    if cgroup_procs is not None:
+        steps.append(f"echo $$ > {shlex.quote(str(cgroup_procs))}")
+    if seccomp is not None:
+        steps.append(f"exec 3< {shlex.quote(str(seccomp))}")
+    if not steps:
+        return []
+    return [shutil.which("sh") or "/bin/sh", "-c", " && ".join([*steps, 'exec "$@"']), "sh"]
+
+
+def jailed_command(folder: Path, memory: int, cgroup_procs: Path | None = None) -> list[str]:
     """The command prefix of a sandboxed kernel: its limits (``memory`` bytes of address space,
-    no core files, at most PROCESSES more processes and threads), then the jail.
+    no core files, files of at most FILE_BYTES, at most PROCESSES more processes and threads),
+    its cgroup (``cgroup_procs``, when it has one), then the jail.
 
     The limits go on before bubblewrap starts, so that every process inside inherits them. Run
     as root, the kernel runs as ``nobody`` (see :func:`jail`).
@@ -162,13 +177,10 @@ def jailed_command(folder: Path, memory: int) -> list[str]:
     limits = [shutil.which("prlimit") or "prlimit", f"--as={memory or 'unlimited'}", "--core=0",
               f"--fsize={FILE_BYTES}", f"--nproc={_tasks(uid) + PROCESSES}", "--"]
     program = userns_filter()
-    if program is None:
-        return [*limits, *jail(folder)]
-    # The filter reaches bubblewrap as descriptor 3, opened by a shell that then becomes it.
-    (folder / SECCOMP).write_bytes(program)
-    opener = [shutil.which("sh") or "/bin/sh", "-c", 'exec 3<"$0" && exec "$@"',
-              str(folder / SECCOMP)]
-    return [*limits, *opener, *jail(folder, seccomp=True)]
+    if program is not None:  # bubblewrap reads it from descriptor 3
+        (folder / SECCOMP).write_bytes(program)
+    seccomp = folder / SECCOMP if program is not None else None
+    return [*limits, *joining(cgroup_procs, seccomp), *jail(folder, seccomp=bool(seccomp))]
 
 
 @functools.lru_cache(maxsize=1)

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from . import _readout
-from ._bwrap import NOBODY, jailed_command, package_folder
+from ._bwrap import NOBODY, PROCESSES, jailed_command, joining, package_folder
+from ._cgroup import KernelCgroup
 from ._decode import Missing, Unreadable, decode
 from ._folder import SubmissionFolder, font_cache
 from .banks import GRADING
@@ -118,6 +119,7 @@ class Kernel:
         self.manager: Any = None
         self.client: Any = None
         self._monitor: Any = None
+        self.cgroup: KernelCgroup | None = None
         try:
             self._start(memory_mb * 1024 * 1024 if memory_mb else 0, sandbox)
         except BaseException:
@@ -147,11 +149,16 @@ class Kernel:
         # Sockets as files in the folder: no TCP port that another local user could reach.
         self.manager.transport = "ipc"
         self.manager.ip = str(self.folder.sockets)
+        # The kernel and all its children: one memory and process limit, where the host allows.
+        self.cgroup = KernelCgroup.create(self.run_id, limit, PROCESSES)
+        procs = self.cgroup.procs if self.cgroup else None
         if sandbox == "bwrap":
-            self.manager.prefix = jailed_command(self.folder.root, limit)
+            self.manager.prefix = jailed_command(self.folder.root, limit, procs)
             self.manager.write_connection_file()
             if os.geteuid() == 0:  # the kernel runs as nobody: its folder must be its own
                 self.folder.give_to(NOBODY, NOBODY)
+        else:
+            self.manager.prefix = joining(procs, None)
         self.manager.start_kernel(cwd=str(self.folder.root),
                                   env=_kernel_env(self.folder, self.run_id),
                                   extra_arguments=["--HistoryManager.enabled=False"],
@@ -229,6 +236,9 @@ class Kernel:
                 pass
             _kill_leftovers(self.run_id, self.pid, self.folder.root)
             _empty(namespaces)
+            if self.cgroup is not None:
+                self.cgroup.remove()
+                self.cgroup = None
             self.client = self._monitor = None
             self.pid = None
 
