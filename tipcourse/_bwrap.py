@@ -80,7 +80,9 @@ def _readable() -> list[str]:
     places = [*SYSTEM, *_python_files(), str(package_folder()), str(data_dir())]
     found: list[str] = []
     for place in places:
-        if os.path.exists(place) and place not in found:
+        # Once each: a path inside one already mounted (say /usr) is there with it.
+        inside = any(Path(place).is_relative_to(other) for other in found)
+        if os.path.lexists(place) and not inside:
             found.append(place)
     return found
 
