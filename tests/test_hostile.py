@@ -366,3 +366,32 @@ def test_a_kernels_first_process_joins_its_cgroup_before_it_runs(tmp_path):
                            "import os; print(os.getpid())"], capture_output=True, text=True)
     assert procs.read_text().strip() == done.stdout.strip()
     assert joining(None, None) == []
+
+
+def test_a_kernel_that_fails_after_it_started_is_stopped(monkeypatch):
+    """Issue 18, bug 6: a step after the kernel started fails (here, making its client); the
+    kernel is stopped at once, not left running until its folder is deleted."""
+    import time
+
+    from jupyter_client import KernelManager
+
+    from tipcourse._sandbox import Kernel
+
+    def broken(self, **kwargs):
+        raise RuntimeError("no client (test)")
+
+    monkeypatch.setattr(KernelManager, "client", broken)
+    folder = SubmissionFolder.create(disk_bytes=0)
+    try:
+        with pytest.raises(RuntimeError, match="no client"):
+            Kernel(folder, time.monotonic() + 60, 1024, "none")
+        left = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and os.readlink(entry / "cwd") == str(folder.root):
+                    left.append(int(entry.name))
+            except OSError:
+                continue
+        assert left == []
+    finally:
+        folder.remove()
