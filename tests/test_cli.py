@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -217,6 +219,16 @@ def graded_without_kernels(monkeypatch, calls):
     monkeypatch.setattr(cli, "grade", grade)
 
 
+def one_item_assignment(folder):
+    """The key of an assignment whose one notebook grades prosecution.q01 (1 point)."""
+    folder.mkdir()
+    item = {"id": "prosecution.q01", "kind": "question", "points": 1,
+            "variable": "prosecution_q01"}
+    (folder / "assignment.json").write_text(json.dumps({"format": 1, "notebooks": [
+        {"notebook": "04-prosecution.ipynb", "items": [item], "max_score": 1}]}), "utf-8")
+    return str(folder)
+
+
 def test_grade_fills_the_lms_gradebook_and_lists_who_is_not_in_it(tmp_path, monkeypatch, capsys):
     """--lms-gradebook/--lms-column: gradebook, responses and NAME-filled.csv are written; the
     learner missing from the export is listed."""
@@ -227,7 +239,7 @@ def test_grade_fills_the_lms_gradebook_and_lists_who_is_not_in_it(tmp_path, monk
                       "utf-8")
     out = tmp_path / "gradebook.csv"
     assert main(["grade", "a.ipynb", "--out", str(out), "--lms-gradebook", str(export),
-                 "--lms-column", "HW1"]) == 0
+                 "--lms-column", "HW1", "--assignment", one_item_assignment(tmp_path / "hw")]) == 0
     printed = capsys.readouterr().out
     filled = tmp_path / "moodle-filled.csv"
     assert f"Filled 1 learner(s) into the column HW1 (matched on Email address): {filled}" in printed
@@ -239,8 +251,11 @@ def test_grade_fills_the_lms_gradebook_and_lists_who_is_not_in_it(tmp_path, monk
 
 @pytest.mark.parametrize("arguments, words", [
     (["--lms-column", "HW1"], "--lms-gradebook and --lms-column go together"),
-    (["--lms-gradebook", "{export}", "--lms-column", "HW1"], "has no column that identifies"),
-    (["--lms-gradebook", "{missing}", "--lms-column", "HW1"], "Cannot read the LMS gradebook"),
+    (["--lms-gradebook", "{export}", "--lms-column", "HW1", "--assignment", "{hw}"],
+     "has no column that identifies"),
+    (["--lms-gradebook", "{missing}", "--lms-column", "HW1", "--assignment", "{hw}"],
+     "Cannot read the LMS gradebook"),
+    (["--lms-gradebook", "{export}", "--lms-column", "HW1"], "--lms-gradebook needs --assignment"),
 ])
 def test_a_bad_lms_request_stops_before_any_grading(tmp_path, monkeypatch, capsys, arguments,
                                                      words):
@@ -250,7 +265,9 @@ def test_a_bad_lms_request_stops_before_any_grading(tmp_path, monkeypatch, capsy
     graded_without_kernels(monkeypatch, calls)
     export = tmp_path / "grades.csv"
     export.write_text("Name,HW1\nAna,\n", "utf-8")
-    arguments = [part.format(export=export, missing=tmp_path / "nowhere.csv") for part in arguments]
+    hw = one_item_assignment(tmp_path / "hw")
+    arguments = [part.format(export=export, missing=tmp_path / "nowhere.csv", hw=hw)
+                 for part in arguments]
     out = tmp_path / "gradebook.csv"
     assert main(["grade", "a.ipynb", "--out", str(out), *arguments]) == 2
     error = capsys.readouterr().err
@@ -260,16 +277,49 @@ def test_a_bad_lms_request_stops_before_any_grading(tmp_path, monkeypatch, capsy
         assert "Its columns: Name, HW1." in error and "SIS Login ID" in error
 
 
-def test_when_the_filled_file_cannot_be_written_the_gradebook_is_kept(tmp_path, monkeypatch,
-                                                                      capsys):
-    """A failure after grading says the gradebook was written, and where; exit status 1."""
-    graded_without_kernels(monkeypatch, [])
+def test_an_output_in_the_way_stops_before_any_grading(tmp_path, monkeypatch, capsys):
+    """A folder where the filled copy goes, a file where a folder of --out would be: exit 2,
+    what is in the way and what to do, nothing graded, nothing written."""
+    calls: list = []
+    graded_without_kernels(monkeypatch, calls)
     export = tmp_path / "moodle.csv"
     export.write_text("Email address,HW1\nana@example.edu,\n", "utf-8")
     (tmp_path / "moodle-filled.csv").mkdir()  # in the way of the filled copy
+    (tmp_path / "afile").write_text("not a folder", "utf-8")
+    hw = one_item_assignment(tmp_path / "hw")
+    for arguments, words in (
+            (["--out", str(tmp_path / "gradebook.csv"), "--lms-gradebook", str(export),
+              "--lms-column", "HW1", "--assignment", hw], "moodle-filled.csv is a folder"),
+            (["--out", str(tmp_path / "afile" / "gradebook.csv")], "afile is a file"),
+            (["--out", str(tmp_path / "g.csv"), "--feedback", str(tmp_path / "afile")],
+             "afile is a file")):
+        assert main(["grade", "a.ipynb", *arguments]) == 2
+        error = capsys.readouterr().err
+        assert words in error and "Nothing was graded." in error and "Traceback" not in error
+    assert calls == [] and sorted(path.name for path in tmp_path.iterdir()) == [
+        "afile", "hw", "moodle-filled.csv", "moodle.csv"]
+
+
+def test_an_output_that_fails_after_grading_is_saved_elsewhere_and_named(tmp_path, monkeypatch,
+                                                                        capsys):
+    """A writer that still fails (its place taken while grading ran) does not stop the others;
+    exit status 1 and a last line that names it and where its content went instead."""
+    from tipcourse import cli
+
+    graded_without_kernels(monkeypatch, [])
+    grade = cli.grade
+
+    def grade_then_block(*args, **kwargs):
+        (tmp_path / "gradebook-responses.csv").mkdir()  # taken after the check
+        return grade(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "grade", grade_then_block)
     out = tmp_path / "gradebook.csv"
-    assert main(["grade", "a.ipynb", "--out", str(out), "--lms-gradebook", str(export),
-                 "--lms-column", "HW1"]) == 1
-    error = capsys.readouterr().err
-    assert f"The gradebook was written to {out}" in error and "moodle-filled.csv" in error
-    assert out.exists() and "ana@example.edu" in out.read_text("utf-8")
+    assert main(["grade", "a.ipynb", "--out", str(out)]) == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "gradebook-responses.csv could not be written" in last and "saved to" in last
+    saved = Path(last.split("saved to ")[1].rstrip("."))
+    assert "zoe@example.edu" in saved.read_text("utf-8")
+    assert "zoe@example.edu" in out.read_text("utf-8")  # the others were written
+    assert (tmp_path / "gradebook-feedback" / "zoe.md").exists()
+    shutil.rmtree(saved.parent)

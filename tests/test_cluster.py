@@ -267,3 +267,26 @@ def test_the_address_is_tried_from_inside_a_running_event_loop(dask_cluster):
     # cannot stop asyncio.run here: inside it, a loop runs while _connect is called.
     with ThreadPoolExecutor(max_workers=1) as thread:
         assert thread.submit(asyncio.run, inside()).result(timeout=60)
+
+
+@pytest.mark.parametrize("asked", ["auto", "bwrap"])
+def test_a_worker_that_cannot_sandbox_returns_rows_that_say_why(monkeypatch, asked):
+    """The worker decides (not the client): without bubblewrap it grades nothing unsandboxed
+    unless --sandbox none was given, and its row says why."""
+    monkeypatch.setattr(on_dask, "sandbox_problem", lambda: "bubblewrap is not installed (test)")
+    monkeypatch.setattr(on_dask, "grade_one", lambda *args: pytest.fail("graded unsandboxed"))
+    row = on_dask.grade_submission(tipcourse.__version__, "a.ipynb", notebook(answers()).encode(),
+                                   None, 20, 1024, "en", asked)
+    assert row["status"] == "error" and row["items"] == []
+    assert "cannot sandbox a kernel (bubblewrap is not installed (test))" in row["detail"]
+    assert "--sandbox none" in row["detail"]
+
+
+def test_only_an_explicit_none_grades_unsandboxed_on_a_worker(monkeypatch):
+    monkeypatch.setattr(on_dask, "sandbox_problem", lambda: "bubblewrap is not installed (test)")
+    seen = []
+    monkeypatch.setattr(on_dask, "grade_one", lambda *args: seen.append(args[-1]) or
+                        on_dask.Result(args[-2], "ok"))
+    row = on_dask.grade_submission(tipcourse.__version__, "a.ipynb", b"{}", None, 20, 1024, "en",
+                                   "none")
+    assert row["status"] == "ok" and seen == ["none"]

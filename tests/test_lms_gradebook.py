@@ -59,7 +59,7 @@ def test_canvas_scores_go_into_a_new_column_and_everything_else_stays(canvas):
     results = [result("ana.ipynb", " Ana.Alvarez ", "prosecution.q01", "prosecution.e01"),
                result("bea.ipynb", "bea.brun", "prosecution.e01")]
     filled = fill_lms_gradebook(read_lms_gradebook(canvas), results, "tipcourse HW1",
-                                possible_points(results, None))
+                                possible_points(Key({"hw.ipynb": ITEMS})))
     assert filled.path == canvas.with_name("canvas-grades-filled.csv")
     assert (filled.id_column, filled.matched, filled.unmatched) == ("SIS Login ID", 2, [])
     before, after = rows_of(canvas), rows_of(filled.path)
@@ -96,16 +96,26 @@ def test_unmatched_learners_are_listed_and_never_guessed(canvas):
     assert [row[-1] for row in rows_of(filled.path)[1:]] == ["3", "1", "", "", "", "", ""]
 
 
-def test_a_learners_notebooks_are_summed_and_a_resubmission_counts_once(canvas):
-    """Two notebooks of one learner add up; the same item graded twice counts the later one."""
+def test_a_learners_notebooks_are_summed_and_a_resubmission_counts_as_told(canvas):
+    """Two notebooks of one learner add up; the same item graded twice is never chosen between
+    silently: the learner is listed, unless --prefer says which counts."""
     other = [{"id": "overview.q01", "kind": "question", "points": 1}]
     results = [result("ana-04.ipynb", "ana.alvarez"),
                result("ana-01.ipynb", "ana.alvarez", "overview.q01", items=other),
                result("ana-04-again.ipynb", "ana.alvarez", "prosecution.e01")]
+    results[0].modified, results[2].modified = 200.0, 100.0  # the first is the later file
     key = Key({"04.ipynb": ITEMS, "01.ipynb": other})
-    assert possible_points(results, key) == 4
+    assert possible_points(key) == 4
     filled = fill_lms_gradebook(read_lms_gradebook(canvas), results, "HW1", 4)
-    assert [row[-1] for row in rows_of(filled.path)[1:3]] == ["4", "3"]
+    assert [row[-1] for row in rows_of(filled.path)[1:3]] == ["4", ""]
+    assert filled.unmatched == ["learner ana.alvarez is named by several submissions that grade "
+                                "the same items (ana-04.ipynb, ana-01.ipynb, ana-04-again.ipynb): "
+                                "check who wrote which, or run again with --prefer latest or "
+                                "--prefer highest"]
+    latest = fill_lms_gradebook(read_lms_gradebook(canvas), results, "HW1", 4, prefer="latest")
+    assert [row[-1] for row in rows_of(latest.path)[1:3]] == ["4", "1"]
+    highest = fill_lms_gradebook(read_lms_gradebook(canvas), results, "HW1", 4, prefer="highest")
+    assert [row[-1] for row in rows_of(highest.path)[1:3]] == ["4", "3"]
 
 
 def test_a_moodle_export_matches_on_the_column_learners_wrote(tmp_path):

@@ -63,6 +63,16 @@ learner = "started"
 """
 
 
+# A user namespace of its own would make the kernel root there (to mount a tmpfs and pin memory
+# no limit counts): both ways of asking for one must fail.
+USERNS = """
+import ctypes, subprocess
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.unshare(0x10000000) != 0:
+    raise PermissionError(ctypes.get_errno(), "unshare")
+"""
+USERNS_COMMAND = "import subprocess\nsubprocess.run(['unshare', '-Ur', 'true'], check=True)"
+
 BOMB_MARK = f"tipcourse-bomb-{uuid.uuid4().hex}"
 # Each child waits in a shell named by the mark, so that what is left of the bomb can be found
 # among other tests' kernels (which also run as nobody).
@@ -108,6 +118,8 @@ def hostile(tmp_path_factory):
         "network": outcome(f"import socket\nsocket.create_connection(('127.0.0.1', {port}), 3)"),
         "write": outcome(f"open({str(outside / 'written.txt')!r}, 'w').write('mine')"),
         "write_tmp": outcome("open('/tmp/written-in-tmp.txt', 'w').write('mine')"),
+        "userns": outcome(USERNS),
+        "userns_command": outcome(USERNS_COMMAND),
         "bomb": BOMB,
     }
     paths = {}
@@ -188,6 +200,12 @@ def test_a_fork_bomb_is_contained_and_reported_as_an_error(hostile):
     assert bomb.status == "error" and "BlockingIOError" in bomb.detail, bomb.detail
     assert bomb.score == 5
     assert escaped(BOMB_MARK) == []
+
+
+def test_no_nested_user_namespace_can_be_made(hostile):
+    """unshare(CLONE_NEWUSER) and `unshare -Ur` both fail in the sandbox (a seccomp filter)."""
+    assert hostile["results"]["userns"].learner == "blocked: PermissionError"
+    assert hostile["results"]["userns_command"].learner == "blocked: CalledProcessError"
 
 
 def test_a_right_submission_still_scores_full_marks_in_the_sandbox(hostile):

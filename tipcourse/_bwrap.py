@@ -6,7 +6,11 @@ network (``--unshare-net``, part of ``--unshare-all``), a read-only view of the 
 environment and the system's programs and libraries, and one writable folder: its own (also
 its ``TMPDIR``), which holds only its submission and is its home and working directory. Nothing
 else of the machine is there: not the key, not the other submissions, not the gradebook's folder,
-not the instructor's home. The kernel's connection to the grader is a set of IPC sockets in that
+not the instructor's home. Of the Python environment only what the kernel runs is there: the
+interpreter, the standard library, site-packages and tipcourse itself, not the rest of the
+environment's folder (an assignment kept in a virtual environment is not readable; and
+``grade`` refuses to run when the key or a submission lies under a mounted path). The kernel's
+connection to the grader is a set of IPC sockets in that
 folder, which the grader sees from outside.
 
 ``auto`` (the default) uses bubblewrap where it runs, and otherwise grades unsandboxed and says
@@ -17,22 +21,30 @@ from __future__ import annotations
 
 import functools
 import os
+import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
+from ._seccomp import userns_filter
 from .datasets import data_dir
 from .messages import message
 
-__all__ = ["NOBODY", "SANDBOXES", "SandboxError", "choose", "jail", "jailed_command"]
+__all__ = ["NOBODY", "PROCESSES", "SANDBOXES", "SandboxError", "choose", "exposed", "jail",
+           "jailed_command", "joining", "package_folder", "sandbox_problem"]
 
 SANDBOXES = ("auto", "bwrap", "none")
 #: The user a sandboxed kernel runs as when the grader runs as root.
 NOBODY = 65534
 #: How many processes and threads a sandboxed kernel may start (a fork bomb stops there).
 PROCESSES = 256
+#: The largest file a kernel may write (bytes); what it writes in all is watched by the grader.
+FILE_BYTES = 512 * 1024 * 1024
+#: The file, in the kernel's folder, that holds its seccomp filter.
+SECCOMP = ".seccomp.bpf"
 #: What a kernel may read, when there: the system's programs, libraries and their settings.
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache",
           "/etc/localtime", "/etc/alternatives", "/etc/ssl", "/etc/fonts")
@@ -42,25 +54,58 @@ class SandboxError(RuntimeError):
     """bubblewrap was asked for and cannot run here; the message says what to do."""
 
 
-def _readable() -> list[str]:
-    """The folders a kernel reads: the system's, the Python environment's and tipcourse's."""
+def _python_files() -> list[str]:
+    """What the kernel's Python needs: its program, the standard library, site-packages, the
+    shared libpython and a virtual environment's pyvenv.cfg; not the rest of its prefix."""
+    paths = sysconfig.get_paths()
+    places = [sys.executable, os.path.realpath(sys.executable), paths["stdlib"],
+              paths["platstdlib"], paths["purelib"], paths["platlib"],
+              os.path.join(sys.prefix, "pyvenv.cfg")]
+    libdir = sysconfig.get_config_var("LIBDIR")
+    if libdir and sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        for library in sorted(Path(libdir).glob("libpython*.so*")):
+            places += [str(library), os.path.realpath(library)]
+    return places
+
+
+def package_folder() -> Path:
+    """The folder of the tipcourse that grades (the kernel imports this one)."""
     import tipcourse
 
-    places = [*SYSTEM, sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(
-        sys.executable)), str(Path(tipcourse.__file__).resolve().parent), str(data_dir())]
+    return Path(tipcourse.__file__).resolve().parent
+
+
+def _readable() -> list[str]:
+    """The paths a kernel reads: the system's, the Python environment's and tipcourse's."""
+    places = [*SYSTEM, *_python_files(), str(package_folder()), str(data_dir())]
     found: list[str] = []
     for place in places:
-        if os.path.exists(place) and place not in found:
+        # Once each: a path inside one already mounted (say /usr) is there with it.
+        inside = any(Path(place).is_relative_to(other) for other in found)
+        if os.path.lexists(place) and not inside:
             found.append(place)
     return found
 
 
-def jail(folder: Path) -> list[str]:
+def exposed(paths: list[Path]) -> list[Path]:
+    """Those of ``paths`` (the key, the submissions) that a sandboxed kernel could read: they
+    lie under a path the sandbox mounts."""
+    mounted = [Path(os.path.realpath(place)) for place in _readable()]
+    found = []
+    for path in paths:
+        real = Path(os.path.realpath(path))
+        if any(real == place or place in real.parents for place in mounted):
+            found.append(path)
+    return found
+
+
+def jail(folder: Path, seccomp: bool = False) -> list[str]:
     """The bwrap command line that runs a program in the sandbox of ``folder``.
 
     Run by root, bubblewrap needs no user namespace: the program inside starts as root with no
     capability but the two that let ``setpriv`` make it ``nobody`` for good (a real user, whom
-    the limit on processes binds; root is exempt from it).
+    the limit on processes binds; root is exempt from it). ``seccomp``: bubblewrap loads the
+    filter of :mod:`tipcourse._seccomp` from its descriptor 3 (no nested user namespaces).
     """
     command = [shutil.which("bwrap") or "bwrap"]
     if os.geteuid() == 0:
@@ -89,6 +134,8 @@ def jail(folder: Path) -> list[str]:
     # Everything but the kernel's own folder (and /dev, /proc) read-only, /tmp included: its
     # TMPDIR is its folder.
     command += ["--remount-ro", "/", "--chdir", str(folder)]
+    if seccomp:
+        command += ["--add-seccomp-fd", "3"]
     if os.geteuid() == 0:
         command += [shutil.which("setpriv") or "setpriv", f"--reuid={NOBODY}",
                     f"--regid={NOBODY}", "--clear-groups", "--"]
@@ -107,17 +154,35 @@ def _tasks(uid: int) -> int:
     return count
 
 
-def jailed_command(folder: Path, memory: int) -> list[str]:
+def joining(cgroup_procs: Path | None, seccomp: Path | None) -> list[str]:
+    """A shell that moves itself into a cgroup (its ``cgroup.procs``) and opens the seccomp
+    filter as descriptor 3, then becomes the command after it; [] when there is neither."""
+    steps = []
+    if cgroup_procs is not None:
+        steps.append(f"echo $$ > {shlex.quote(str(cgroup_procs))}")
+    if seccomp is not None:
+        steps.append(f"exec 3< {shlex.quote(str(seccomp))}")
+    if not steps:
+        return []
+    return [shutil.which("sh") or "/bin/sh", "-c", " && ".join([*steps, 'exec "$@"']), "sh"]
+
+
+def jailed_command(folder: Path, memory: int, cgroup_procs: Path | None = None) -> list[str]:
     """The command prefix of a sandboxed kernel: its limits (``memory`` bytes of address space,
-    no core files, at most PROCESSES more processes and threads), then the jail.
+    no core files, files of at most FILE_BYTES, at most PROCESSES more processes and threads),
+    its cgroup (``cgroup_procs``, when it has one), then the jail.
 
     The limits go on before bubblewrap starts, so that every process inside inherits them. Run
     as root, the kernel runs as ``nobody`` (see :func:`jail`).
     """
     uid = NOBODY if os.geteuid() == 0 else os.getuid()
     limits = [shutil.which("prlimit") or "prlimit", f"--as={memory or 'unlimited'}", "--core=0",
-              f"--nproc={_tasks(uid) + PROCESSES}", "--"]
-    return [*limits, *jail(folder)]
+              f"--fsize={FILE_BYTES}", f"--nproc={_tasks(uid) + PROCESSES}", "--"]
+    program = userns_filter()
+    if program is not None:  # bubblewrap reads it from descriptor 3
+        (folder / SECCOMP).write_bytes(program)
+    seccomp = folder / SECCOMP if program is not None else None
+    return [*limits, *joining(cgroup_procs, seccomp), *jail(folder, seccomp=bool(seccomp))]
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,6 +203,11 @@ def _problem() -> str:
     if done.returncode != 0:
         return message("sandbox.bwrap_fails", error=(done.stderr.strip() or "?")[-200:])
     return ""
+
+
+def sandbox_problem() -> str:
+    """Why bubblewrap cannot sandbox a kernel on this machine, or "" when it can."""
+    return _problem()
 
 
 def choose(sandbox: str) -> tuple[str, str]:

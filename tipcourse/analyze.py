@@ -18,14 +18,13 @@ distractor analysis), with the right options taken from the grader's bank.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._csvfile import CsvProblem, learner_key, read_rows
 from ._text import one_line, typed_letter
 from .grade import Key
 from .gradebook import COLUMNS as GRADEBOOK_COLUMNS
@@ -89,17 +88,17 @@ def _read_csv(path: Path, required: list[str]) -> tuple[list[str], list[tuple[in
     """The header and the (row number, cells) of a CSV that has the ``required`` columns."""
     columns = ", ".join(required)
     try:
-        text = path.read_text("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except FileNotFoundError:
-        raise AnalyzeError(message("analyze.missing", path=path)) from None
-    except OSError as error:
-        raise AnalyzeError(message("analyze.unreadable", path=path, error=error)) from None
-    except (UnicodeDecodeError, csv.Error):
+        rows = read_rows(path)[0]
+    except CsvProblem as problem:
+        if problem.reason == "missing":
+            raise AnalyzeError(message("analyze.missing", path=path)) from None
+        if problem.reason == "unreadable":
+            raise AnalyzeError(message("analyze.unreadable", path=path,
+                                       error=problem.error)) from None
         raise AnalyzeError(message("analyze.not_csv", path=path, columns=columns)) from None
     header = [name.strip() for name in rows[0]] if rows else []
     missing = [name for name in required if name not in header]
-    if len(missing) == len(required) or "\0" in text:  # not even one column of ours
+    if len(missing) == len(required):  # not even one column of ours
         raise AnalyzeError(message("analyze.not_csv", path=path, columns=columns))
     if missing:
         raise AnalyzeError(message("analyze.no_column", path=path, column=missing[0],
@@ -116,8 +115,9 @@ def _read_csv(path: Path, required: list[str]) -> tuple[list[str], list[tuple[in
 
 
 def _learner_key(learner: str, submission: str) -> str:
-    """Who a row belongs to: the learner's name (any case), or the submission when it has none."""
-    name = one_line(learner).casefold()
+    """Who a row belongs to: the learner (see :func:`learner_key`), or the submission when the
+    row names none."""
+    name = learner_key(learner)
     return "learner:" + name if name else "submission:" + submission
 
 

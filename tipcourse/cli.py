@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from ._bwrap import SANDBOXES, SandboxError, choose
+from ._bwrap import SANDBOXES, SandboxError, choose, exposed
+from ._csvfile import shown
+from ._outputs import Outputs, Written, write_outputs
 from ._store import attempts, database_path, reset
+from ._submissions import submissions_in
 from .analyze import AnalyzeError, analysis
 from .assign import MANIFEST, AssignError, assign
 from .cluster import ClusterError, grade_on_dask
@@ -23,16 +26,14 @@ from .dashboard import progress
 from .datasets import report_metadata
 from .export import ExportError, ExportUsageError, export_file
 from .grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Key, Result, grade
-from .gradebook import responses_path, write_feedback, write_gradebook, write_responses
 from .lms_gradebook import (
-    LmsGradebook,
+    PREFER,
     LmsGradebookError,
-    fill_lms_gradebook,
-    filled_path,
+    conflicts,
     possible_points,
     read_lms_gradebook,
 )
-from .manual import ManualError, manual_path, merge_manual, read_manual, write_manual
+from .manual import ManualError, merge_manual, read_manual
 from .messages import message
 from .report import SECTION_NAMES
 from .start import run_jupyter, sync_workspace
@@ -86,7 +87,7 @@ def _add_assign(commands: argparse._SubParsersAction) -> None:
 def _add_grade(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("grade", help=message("grade.help"),
                                  description=message("grade.description"))
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_FOLDER",
                         help=message("grade.submissions_help"))
     parser.add_argument("--out", required=True, metavar="CSV", help=message("grade.out_help"))
     parser.add_argument("--assignment", metavar="DIR", help=message("grade.assignment_help"))
@@ -99,6 +100,7 @@ def _add_grade(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--manual", metavar="CSV", help=message("grade.manual_help"))
     parser.add_argument("--lms-gradebook", metavar="CSV", help=message("lms.gradebook_help"))
     parser.add_argument("--lms-column", metavar="NAME", help=message("lms.column_help"))
+    parser.add_argument("--prefer", choices=PREFER, help=message("lms.prefer_help"))
     parser.add_argument("--dask", metavar="ADDRESS", help=message("grade.dask_help"))
     parser.add_argument("--sandbox", choices=SANDBOXES, default="auto",
                         help=message("grade.sandbox_help"))
@@ -223,6 +225,8 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     key, lms = None, None
     if bool(args.lms_gradebook) != bool(args.lms_column):
         return _fail(message("lms.both_needed"), 2)
+    if args.lms_gradebook and not args.assignment:  # points possible come from the key only
+        return _fail(message("lms.needs_assignment"), 2)
     if args.lms_gradebook:  # read before grading, so a wrong file costs no grading time
         try:
             lms = read_lms_gradebook(Path(args.lms_gradebook))
@@ -238,60 +242,81 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
         try:
             key = Key.from_manifest(Path(args.assignment))
         except (OSError, ValueError, KeyError, TypeError) as error:
-            return _fail(message("grade.bad_assignment", path=args.assignment, error=error), 2)
+            return _fail(message("grade.bad_assignment", path=shown(args.assignment),
+                                 error=error), 2)
     out = Path(args.out)
-    submissions = [Path(path) for path in args.submissions]
+    outputs = Outputs(out, Path(args.feedback) if args.feedback
+                      else out.with_name(out.stem + "-feedback"), lms, args.lms_column or "",
+                      possible_points(key) if key else 0.0, args.prefer)
+    problems = outputs.problems()
+    if problems:  # before any kernel starts: nothing graded is lost
+        return _fail(message("output.nothing_graded", problems="; ".join(problems)), 2)
+    submissions = submissions_in([Path(path) for path in args.submissions])
+    if args.sandbox != "none":  # a kernel must not read the key or another submission
+        seen = exposed([*([Path(args.assignment)] if args.assignment else []), *submissions])
+        if seen:
+            paths = ", ".join(shown(path) for path in seen[:5])
+            return _fail(message("grade.exposed", paths=paths), 2)
 
     def bar(done: int, total: int) -> None:
         progress_bar(done, total, sys.stderr)
 
-    try:
-        jailed, warning = choose(args.sandbox)
-    except SandboxError as error:
-        return _fail(error, 2)
-    if warning:
-        print(warning, file=sys.stderr)
-    if args.dask:
+    if args.dask:  # each worker decides its own sandbox (see tipcourse.cluster)
         try:
             results = grade_on_dask(submissions, key, args.dask, args.timeout, args.memory, bar,
-                                    sandbox=jailed)
+                                    sandbox=args.sandbox)
         except ClusterError as error:
             return _fail(error, error.status)
     else:
+        try:
+            jailed, warning = choose(args.sandbox)
+        except SandboxError as error:
+            return _fail(error, 2)
+        if warning:
+            print(warning, file=sys.stderr)
         results = grade(submissions, key, args.jobs, args.timeout, args.memory, progress=bar,
                         sandbox=jailed)
     unmatched = merge_manual(results, given) if given else []
-    write_gradebook(results, out)
-    manual = write_manual(results, manual_path(out))
-    write_responses(results, responses_path(out))
-    feedback = Path(args.feedback) if args.feedback else out.with_name(out.stem + "-feedback")
-    write_feedback(results, feedback)
+    written = write_outputs(results, outputs)
+    _report(results, outputs, written, unmatched)
+    return _last_line(written, outputs)
+
+
+def _report(results: list[Result], outputs: Outputs, written: Written,
+            unmatched: list[str]) -> None:
+    """What the run wrote and what is left to do, as lines on the terminal."""
     counts = {status: sum(result.status == status for result in results)
               for status in ("ok", "error", "timeout", "invalid")}
-    print(message("grade.done", count=len(results), gradebook=out, feedback=feedback, **counts))
-    if manual is not None:
+    print(message("grade.done", count=len(results), gradebook=shown(outputs.gradebook),
+                  feedback=shown(outputs.feedback), **counts))
+    if written.manual is not None:
         pending = sum(len(result.awaiting) for result in results)
-        print(message("manual.written", path=manual, pending=pending) if pending
-              else message("manual.all_graded", path=manual))
+        print(message("manual.written", path=shown(written.manual), pending=pending) if pending
+              else message("manual.all_graded", path=shown(written.manual)))
     if unmatched:
-        print(message("manual.unmatched", count=len(unmatched), rows="; ".join(unmatched)))
-    return _fill_lms(lms, results, args.lms_column, key, out) if lms else 0
+        print(message("manual.unmatched", count=len(unmatched),
+                      rows="; ".join(shown(row) for row in unmatched)))
+    for learner, named in conflicts(results).items():
+        print(message("grade.same_learner", learner=shown(learner),
+                      submissions=", ".join(shown(result.submission) for result in named)))
+    if written.filled is not None:
+        filled = written.filled
+        print(message("lms.done", path=shown(filled.path), matched=filled.matched,
+                      column=shown(outputs.lms_column), id_column=shown(filled.id_column)))
+        if filled.unmatched:
+            print(message("lms.unmatched", count=len(filled.unmatched)))
+            for line in filled.unmatched:
+                print(f"  - {line}")
 
 
-def _fill_lms(lms: LmsGradebook, results: list[Result], column: str, key: Key | None,
-              gradebook: Path) -> int:
-    try:
-        filled = fill_lms_gradebook(lms, results, column, possible_points(results, key))
-    except OSError as error:
-        return _fail(message("lms.cannot_write", path=filled_path(lms.path), error=error,
-                             gradebook=gradebook), 1)
-    print(message("lms.done", path=filled.path, matched=filled.matched, column=column,
-                  id_column=filled.id_column))
-    if filled.unmatched:
-        print(message("lms.unmatched", count=len(filled.unmatched)))
-        for line in filled.unmatched:
-            print(f"  - {line}")
-    return 0
+def _last_line(written: Written, outputs: Outputs) -> int:
+    """0 when every output is where it was asked for; else 1, and a last line that names each
+    output not written and where its content is instead."""
+    if not written.failed:
+        return 0
+    lines = [message("output.saved" if failure.saved else "output.lost", path=shown(failure.path),
+                     error=failure.error, saved=shown(failure.saved)) for failure in written.failed]
+    return _fail(" ".join(lines), 1)
 
 
 def _analyze(args: argparse.Namespace, extra: list[str]) -> int:

@@ -1,7 +1,10 @@
 """``tipcourse grade --dask``: the same grading as local grading, one Dask task per submission.
 
 Each submission travels to a worker as bytes, with the key (the items of each notebook of the
-assignment) and the grading settings; the worker writes it into a temporary folder of its own
+assignment) and the grading settings, the sandbox as asked (``auto``, ``bwrap`` or ``none``):
+each worker decides for itself whether it can sandbox, and a worker that cannot returns error
+rows that say why; only ``--sandbox none``, given explicitly, grades unsandboxed on workers.
+The worker writes the submission into a temporary folder of its own
 and grades it with :func:`tipcourse.grade.grade_one` — a fresh sandboxed kernel with the same
 timeout, memory limit and clean environment as local grading — and sends the row back as plain
 data. A worker therefore needs neither the instructor's files nor a shared disk, only tipcourse
@@ -21,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._bwrap import SANDBOXES, SandboxError, sandbox_problem
+from ._submissions import read_submission
 from ._text import one_line
 from .grade import (
     DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT,
-    MAX_SUBMISSION_BYTES,
     Key,
     Result,
     grade_one,
@@ -78,12 +82,17 @@ def grade_submission(version: str, name: str, content: bytes, key: Key | None, t
 
         return {"version": __version__, "worker": get_worker().address}
     set_language(language)
+    problem = sandbox_problem() if sandbox != "none" else ""
+    if problem:  # never unsandboxed unless asked: the row says why
+        return {"version": __version__, **asdict(Result(
+            name, "error", detail=message("grade.dask.cannot_sandbox", problem=problem)))}
     _prepared(key)
     folder = Path(tempfile.mkdtemp(prefix="tipcourse-submission-"))
     try:
         path = folder / (Path(name).name or "submission.ipynb")
         path.write_bytes(content)
-        result = grade_one(path, key, timeout, memory_mb, name, sandbox)
+        result = grade_one(path, key, timeout, memory_mb, name, "bwrap" if sandbox != "none"
+                           else "none")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"version": __version__, **asdict(result)}
@@ -100,16 +109,6 @@ def _row(data: dict[str, Any]) -> Result:
     fields = {name: value for name, value in data.items() if name != "version"}
     fields["outcomes"] = {item: Outcome(**found) for item, found in data["outcomes"].items()}
     return Result(**fields)
-
-
-def _content(path: Path) -> bytes | None:
-    """The submission's bytes, or None when the grader cannot send it (unreadable, too large)."""
-    try:
-        if path.stat().st_size > MAX_SUBMISSION_BYTES:
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def _connect(scheduler: Any) -> tuple[Any, bool]:
@@ -150,8 +149,12 @@ def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
     """Grade every submission on the Dask cluster of ``scheduler`` (its address, or a connected
     ``distributed.Client``); rows come back in the order given, as local grading gives them.
 
-    Raises :class:`ClusterError`, before any row exists, when the cluster cannot grade.
+    Raises :class:`ClusterError`, before any row exists, when the cluster cannot grade, and
+    SandboxError for a ``sandbox`` that is not one of SANDBOXES.
     """
+    if sandbox not in SANDBOXES:
+        raise SandboxError(message("sandbox.unknown", sandbox=sandbox,
+                                   choices=", ".join(SANDBOXES)))
     client, ours = _connect(scheduler)
     from distributed import as_completed
 
@@ -160,16 +163,20 @@ def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
     futures = {}
     done = 0
     try:
+        modified = {}
         for index, path in enumerate(submissions):
-            content = _content(path)
-            if content is None:  # local grading reads nothing more of it either: no kernel
-                results[index] = grade_one(path, key, timeout, memory_mb, names[index], sandbox)
+            submission = read_submission(path)
+            modified[index] = submission.modified
+            if submission.content is None:  # local grading reads nothing more of it either
+                results[index] = Result(names[index], "invalid", detail=submission.problem,
+                                        modified=submission.modified)
                 done += 1
                 if progress is not None:
                     progress(done, len(submissions))
                 continue
-            future = client.submit(grade_submission, __version__, names[index], content,
-                                   key, timeout, memory_mb, get_language(), sandbox, pure=False)
+            future = client.submit(grade_submission, __version__, names[index],
+                                   submission.content, key, timeout, memory_mb, get_language(),
+                                   sandbox, pure=False)
             futures[future] = index
         for future in as_completed(list(futures), loop=client.loop):
             index = futures[future]
@@ -180,7 +187,9 @@ def grade_on_dask(submissions: list[Path], key: Key | None, scheduler: Any,
                                         detail=message("grade.detail.kernel_failed",
                                                        error=one_line(error, 80)))
             else:
-                results[index] = _row(data)
+                row = _row(data)
+                row.modified = modified[index]  # of the submitted file, not the worker's copy
+                results[index] = row
             done += 1
             if progress is not None:
                 progress(done, len(submissions))

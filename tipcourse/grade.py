@@ -29,8 +29,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -42,16 +40,27 @@ from . import outcome
 from ._bwrap import choose
 from ._cells import find_item, item_entry
 from ._exercises import exercises
+from ._folder import SubmissionFolder
 from ._questions import questions
-from ._sandbox import Deadline, Died, Kernel, Missing, Unreadable, capture, decode, font_cache
+from ._sandbox import (
+    MAX_MESSAGE_BYTES,
+    Deadline,
+    Died,
+    Kernel,
+    Missing,
+    Oversize,
+    Unreadable,
+    capture,
+    decode,
+)
+from ._submissions import MAX_SUBMISSION_BYTES, read_submission
 from ._text import one_line, typed_letter
 from .messages import message
 from .private import bank_files, kept_bank
 
-__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Key", "Result", "as_lettered_now", "grade",
-           "grade_one", "prepare"]
+__all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "MAX_SUBMISSION_BYTES", "Key", "Result",
+           "as_lettered_now", "grade", "grade_one", "prepare"]
 
-MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MEMORY_MB = 4096
 LEARNER = "learner"
@@ -130,6 +139,7 @@ class Result:
     answers: dict[str, Any] = field(default_factory=dict)  # as given: choice letters unmapped
     texts: dict[str, str] = field(default_factory=dict)  # written items: the learner's text
     manual: dict[str, float] = field(default_factory=dict)  # written items: scores given by hand
+    modified: float = 0.0  # when the submission file was last changed (for --prefer latest)
 
     @property
     def points(self) -> dict[str, float]:
@@ -152,14 +162,12 @@ class Result:
         return sum(info["points"] for info in self.items)
 
 
-def _read(path: Path) -> tuple[Any, str]:
-    """The notebook, or None and why it cannot be graded."""
+def _read(content: bytes) -> tuple[Any, str]:
+    """The notebook in ``content``, or None and why it cannot be graded."""
     import nbformat
 
     try:
-        if path.stat().st_size > MAX_SUBMISSION_BYTES:
-            return None, message("grade.detail.too_large")
-        text = path.read_text("utf-8")
+        text = content.decode("utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
         return None, message("grade.detail.not_json", error=one_line(error, 80))
@@ -217,47 +225,31 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     when "bwrap" cannot run here.
     """
     name = name or str(path)
+    submission = read_submission(path)
+    if submission.content is None:
+        return Result(name, "invalid", detail=submission.problem, modified=submission.modified)
     jailed = choose(sandbox)[0]
-    notebook, why = _read(path)
+    notebook, why = _read(submission.content)
     if notebook is None:
-        return Result(name, "invalid", detail=why)
+        return Result(name, "invalid", detail=why, modified=submission.modified)
     assignment = notebook.metadata.get("tipcourse", {})
     assignment = assignment.get("assignment", {}) if isinstance(assignment, dict) else {}
     items = key.items_for(path.name, assignment) if key else _items_from_metadata(
         assignment.get("items") if isinstance(assignment, dict) else None)
     if not items:
         return Result(name, "invalid", detail=message("grade.detail.no_items"))
-    result = Result(name, "ok", items=items, texts=_written_texts(notebook, items))
-    find = key.find if key else find_item
+    result = Result(name, "ok", items=items, texts=_written_texts(notebook, items),
+                    modified=submission.modified)
+    find = _finder(key)
     calls = {info["id"]: [list(args) for args in find(info["id"]).calls]
-             for info in items if info["kind"] == "exercise" and find(info["id"]).calls}
-    by_id = {info["id"]: info for info in items}
-    learner = {"id": LEARNER, "variable": LEARNER}
+             for info in items if info["kind"] == "exercise" and find(info["id"]) is not None
+             and find(info["id"]).calls}
     captured: dict[str, Any] = {}
     errors: list[str] = []
     start = time.monotonic()
-    folder = Path(tempfile.mkdtemp(prefix="tipcourse-grade-"))
-    kernel = None
     try:
-        for cache in font_cache():
-            (folder / ".matplotlib").mkdir(exist_ok=True)
-            shutil.copy(cache, folder / ".matplotlib" / cache.name)
-        kernel = Kernel(folder, start + timeout, memory_mb, jailed)
-        kernel.ready()
-        for number, cell in enumerate(notebook.cells, 1):
-            if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
-                continue
-            reply = kernel.request(cell.source)
-            if reply.get("status") == "error" and len(errors) < 3:
-                errors.append(message("grade.detail.cell_error", cell=number,
-                                      error=one_line(reply.get("ename", ""), 40)))
-            wanted = _cell_items(cell, by_id, learner)
-            if wanted:
-                captured.update(capture(kernel, wanted, calls))
-        rest = [info for info in [*items, learner]
-                if info["id"] not in captured and info.get("kind") != "written"]
-        if rest:
-            captured.update(capture(kernel, rest, calls))
+        _run(notebook, items, calls, captured, errors, SubmissionFolder.create,
+             lambda folder: Kernel(folder, start + timeout, memory_mb, jailed))
         if errors:
             result.status, result.detail = "error", "; ".join(errors)
     except Deadline:
@@ -266,15 +258,55 @@ def grade_one(path: Path, key: Key | None, timeout: float = DEFAULT_TIMEOUT,
     except Died:
         result.status = "error"
         result.detail = message("grade.detail.died", memory=memory_mb)
+    except Oversize:  # dropped unread: what was captured before still counts
+        result.status = "error"
+        result.detail = message("grade.detail.oversize", megabytes=MAX_MESSAGE_BYTES >> 20)
     except Exception as error:  # the kernel could not start or talk: this row only
         result.status = "error"
         result.detail = message("grade.detail.kernel_failed", error=one_line(error, 80))
-    finally:
-        if kernel is not None:
-            kernel.close()
-        shutil.rmtree(folder, ignore_errors=True)
     _score(result, captured, find)
     return result
+
+
+def _finder(key: Key | None) -> Callable[[str], Any]:
+    """The grader's copy of an item by id, or None when its bank no longer has it."""
+    def find(item_id: str) -> Any:
+        try:
+            return key.find(item_id) if key else find_item(item_id)
+        except KeyError:
+            return None
+
+    return find
+
+
+def _run(notebook: Any, items: list[dict[str, Any]], calls: dict[str, list],
+         captured: dict[str, Any], errors: list[str],
+         make_folder: Callable[[], SubmissionFolder],
+         make_kernel: Callable[[SubmissionFolder], Kernel]) -> None:
+    """Run the notebook's code cells in a fresh kernel in a fresh folder, capturing each answer
+    right after its cell; the kernel is stopped and the folder removed whatever happens."""
+    by_id = {info["id"]: info for info in items}
+    learner = {"id": LEARNER, "variable": LEARNER}
+    folder = make_folder()
+    try:
+        with make_kernel(folder) as kernel:
+            kernel.ready()
+            for number, cell in enumerate(notebook.cells, 1):
+                if cell.cell_type != "code" or not cell.source.strip() or _is_test(cell):
+                    continue
+                reply = kernel.request(cell.source)
+                if reply.get("status") == "error" and len(errors) < 3:
+                    errors.append(message("grade.detail.cell_error", cell=number,
+                                          error=one_line(reply.get("ename", ""), 40)))
+                wanted = _cell_items(cell, by_id, learner)
+                if wanted:
+                    captured.update(capture(kernel, wanted, calls))
+            rest = [info for info in [*items, learner]
+                    if info["id"] not in captured and info.get("kind") != "written"]
+            if rest:
+                captured.update(capture(kernel, rest, calls))
+    finally:
+        folder.remove()
 
 
 def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any]) -> None:
@@ -286,6 +318,10 @@ def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any])
         if info["kind"] == "written":
             continue  # graded by hand: see tipcourse.manual
         item = find(info["id"])
+        if item is None:  # removed from the bank since assign: this item only, said so
+            result.outcomes[info["id"]] = outcome.invalid(message("grade.detail.item_gone",
+                                                                  item=info["id"]))
+            continue
         result.hints[info["id"]] = item.hints[0] if item.hints else ""
         try:
             value = decode(captured[info["id"]]) if info["id"] in captured else Missing()

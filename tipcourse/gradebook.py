@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
 
+from ._csvfile import csv_text, shown, write_text
 from ._text import one_line, typed_letter, typed_letters
 from .grade import Result
 from .messages import message
@@ -34,18 +34,15 @@ def write_gradebook(results: list[Result], out: Path) -> Path:
     item_ids: list[str] = []
     for result in results:
         item_ids += [info["id"] for info in result.items if info["id"] not in item_ids]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS + item_ids)
-        for result in results:
-            points, awaiting = result.points, result.awaiting
-            scores = [_number(points[item]) if item in points and item not in awaiting else ""
-                      for item in item_ids]
-            writer.writerow([cell_text(result.submission), cell_text(result.learner),
-                             result.status, _number(result.score), _number(result.max_score),
-                             len(awaiting), cell_text(result.detail)] + scores)
-    return out
+    rows: list[list[str]] = [COLUMNS + item_ids]
+    for result in results:
+        points, awaiting = result.points, result.awaiting
+        scores = [_number(points[item]) if item in points and item not in awaiting else ""
+                  for item in item_ids]
+        rows.append([cell_text(result.submission), cell_text(result.learner), result.status,
+                     _number(result.score), _number(result.max_score), str(len(awaiting)),
+                     cell_text(result.detail), *scores])
+    return write_text(out, csv_text(rows))
 
 
 def responses_path(gradebook: Path) -> Path:
@@ -70,24 +67,22 @@ def answer_text(value: Any, choice: bool) -> str:
 
 def write_responses(results: list[Result], out: Path) -> Path:
     """The raw answers: one row per submission and item, for ``tipcourse analyze``."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(RESPONSE_COLUMNS)
-        for result in results:
-            points = result.points
-            for info in result.items:
-                if info["kind"] == "written":
-                    continue  # the text goes to the manual-grading file
-                answer = answer_text(result.answers.get(info["id"], ...), bool(info.get("options")))
-                writer.writerow([cell_text(result.submission), cell_text(result.learner),
-                                 info["id"], cell_text(answer), _number(points[info["id"]])])
-    return out
+    rows: list[list[str]] = [RESPONSE_COLUMNS]
+    for result in results:
+        points = result.points
+        for info in result.items:
+            if info["kind"] == "written":
+                continue  # the text goes to the manual-grading file
+            answer = answer_text(result.answers.get(info["id"], ...), bool(info.get("options")))
+            rows.append([cell_text(result.submission), cell_text(result.learner), info["id"],
+                         cell_text(answer), _number(points[info["id"]])])
+    return write_text(out, csv_text(rows))
 
 
 def feedback_markdown(result: Result) -> str:
     """What was right and wrong, with the first hint for what was not right; never the answer."""
-    lines = [f"# {message('grade.feedback.title', submission=Path(result.submission).name)}", ""]
+    title = message("grade.feedback.title", submission=shown(Path(result.submission).name))
+    lines = [f"# {title}", ""]
     if result.learner:
         lines.append(f"- {message('grade.feedback.learner', learner=result.learner)}")
     status = message("grade.status." + result.status)
@@ -130,7 +125,5 @@ def write_feedback(results: list[Result], folder: Path) -> list[Path]:
         while name in used:
             name, number = f"{stem}-{number}", number + 1
         used.add(name)
-        path = folder / f"{name}.md"
-        path.write_text(feedback_markdown(result), "utf-8")
-        written.append(path)
+        written.append(write_text(folder / f"{name}.md", feedback_markdown(result)))
     return written

@@ -12,11 +12,11 @@ guessed.
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._csvfile import CsvProblem, csv_text, read_rows, safe_text, write_text
 from .grade import Result
 from .gradebook import cell_text
 from .messages import message
@@ -47,18 +47,19 @@ def manual_path(gradebook: Path) -> Path:
 def read_manual(path: Path) -> ManualScores:
     """The scores of a filled-in manual file; an empty score means "not graded yet"."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-            columns = list(rows[0]) if rows else []
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ManualError(message("manual.unreadable", path=path, error=error)) from None
+        table = read_rows(path)[0]
+    except CsvProblem as problem:
+        raise ManualError(message("manual.unreadable", path=path, error=problem.error)) from None
+    columns = [name.strip() for name in table[0]] if table else []
+    rows = {number: dict(zip(columns, cells, strict=False))
+            for number, cells in enumerate(table[1:], 2) if any(cell.strip() for cell in cells)}
     missing = [name for name in ("submission", "item", "score", "max_points")
-               if rows and name not in columns]
+               if name not in columns]
     if not rows or missing:
         raise ManualError(message("manual.columns", path=path,
                                   columns=", ".join(MANUAL_COLUMNS)))
     found = ManualScores(path)
-    for number, row in enumerate(rows, 2):
+    for number, row in rows.items():
         text = (row.get("score") or "").strip()
         if not text:
             continue
@@ -70,7 +71,7 @@ def read_manual(path: Path) -> ManualScores:
         if not math.isfinite(score) or score < 0 or (math.isfinite(top) and score > top):
             raise ManualError(message("manual.out_of_range", path=path, row=number,
                                       value=text[:20], max=row.get("max_points", "?")))
-        found.scores[(row["submission"].removeprefix("'"), row["item"])] = score
+        found.scores[(row.get("submission", "").removeprefix("'"), row.get("item", ""))] = score
     return found
 
 
@@ -81,9 +82,9 @@ def merge_manual(results: list[Result], given: ManualScores) -> list[str]:
     has it.
     """
     by_name: dict[str, list[Result]] = {}
-    for result in results:
-        by_name.setdefault(Path(result.submission).name, []).append(result)
-    exact = {result.submission: result for result in results}
+    for result in results:  # as the files hold them: what UTF-8 cannot hold, escaped
+        by_name.setdefault(Path(safe_text(result.submission)).name, []).append(result)
+    exact = {safe_text(result.submission): result for result in results}
     unmatched = []
     for (submission, item), score in given.scores.items():
         found: Result | None = exact.get(submission)
@@ -104,12 +105,11 @@ def write_manual(results: list[Result], out: Path) -> Path | None:
             if info["kind"] == "written"]
     if not rows:
         return None
-    with open(out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(MANUAL_COLUMNS)
-        for result, info in rows:
-            score = result.manual.get(info["id"])
-            writer.writerow([cell_text(result.submission), cell_text(result.learner), info["id"],
-                             cell_text(result.texts.get(info["id"], "")), f"{info['points']:g}",
-                             "" if score is None else f"{score:g}"])
-    return out
+    table = [MANUAL_COLUMNS]
+    for result, info in rows:
+        score = result.manual.get(info["id"])
+        table.append([cell_text(result.submission), cell_text(result.learner), info["id"],
+                      cell_text(result.texts.get(info["id"], "")), f"{info['points']:g}",
+                      "" if score is None else f"{score:g}"])
+    # Often the very file --manual read: replaced only once its successor is complete.
+    return write_text(out, csv_text(table))
