@@ -52,7 +52,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.network)  # pip installs into a fresh environment
 
 
-
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say loudly, at the end of the run, that the browser tests did not run and why.
 
@@ -65,7 +64,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for report in terminalreporter.stats.get(kind, []):
             text = str(getattr(report, "longrepr", "") or "")
             if "BROWSER TESTS NOT RUN" in text:
-                reason = text[text.index("BROWSER TESTS NOT RUN"):].split("\n")[0].rstrip("')")
+                reason = text[text.index("BROWSER TESTS NOT RUN") :].split("\n")[0].rstrip("')")
                 if reason not in reasons:
                     reasons.append(reason)
     if not reasons:
@@ -75,4 +74,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for reason in reasons:
         terminalreporter.write_line(reason, red=True, bold=True)
     terminalreporter.write_line(
-        "CI=true: counted as failures." if ci else "Under CI=true this is a failure.", red=True)
+        "CI=true: counted as failures." if ci else "Under CI=true this is a failure.", red=True
+    )

@@ -55,8 +55,10 @@ def ensure_environment(extras: str) -> Path:
     ).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return python
-    print("Installing tipcourse and its dependencies (the first time takes a few minutes) ...",
-          flush=True)
+    print(
+        "Installing tipcourse and its dependencies (the first time takes a few minutes) ...",
+        flush=True,
+    )
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
     steps = [
         [str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
@@ -67,8 +69,10 @@ def ensure_environment(extras: str) -> Path:
         steps[1] += ["--constraint", str(VENV / "binder-constraints.txt")]
     for step in steps:
         if subprocess.call(step, cwd=ROOT) != 0:
-            sys.exit("Installation failed: see pip's message above. "
-                     "Check your network connection and try again.")
+            sys.exit(
+                "Installation failed: see pip's message above. "
+                "Check your network connection and try again."
+            )
     STAMP.write_text(wanted)
     return python
 
@@ -135,8 +139,7 @@ def ensure_package(package: str, apt_get: str | None = None) -> bool:
         print(f"Running: apt-get {' '.join(words)}", flush=True)
         return subprocess.call([apt_get, *words], env=environment, stdin=subprocess.DEVNULL)
 
-    print(f"{program} is missing: installing Debian's {package} package for {purpose}.",
-          flush=True)
+    print(f"{program} is missing: installing Debian's {package} package for {purpose}.", flush=True)
     updated = False
     if not any(APT_LISTS.glob("*Packages*")):  # no package lists yet: apt-get knows nothing
         apt("update")
@@ -167,8 +170,12 @@ def parallel(python: Path, arguments: list[str]) -> list[str]:
     )
     if chosen:
         return []
-    found = subprocess.call([str(python), "-c", "import xdist"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = subprocess.call(
+        [str(python), "-c", "import xdist"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return ["-n", "auto", "--dist", "loadscope"] if found == 0 else []
 
 

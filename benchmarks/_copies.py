@@ -8,7 +8,7 @@ from pathlib import Path
 
 def key_copies(folder: Path, notebook: str, copies: int) -> tuple[Path, list[Path]]:
     """Assign ``notebook`` into ``folder/hw``; its key notebook and ``copies`` copies of it."""
-    from tipcourse.assign import assign
+    from tipcourse.instructor._assign import assign
 
     assign(folder / "hw", notebooks=[notebook])
     [key_notebook] = sorted((folder / "hw" / "key").glob("*.ipynb"))

@@ -60,12 +60,13 @@ _TIME_CLICK = """([qid, wanted]) => {
 def check_latency(browser, folder: Path, clicks: int) -> list[float]:
     """Milliseconds from each click on Check to the feedback on screen."""
     import tipcourse
-    from tipcourse.messages import message
+    from tipcourse.report.messages import message
 
     question = next(q for q in tipcourse.questions() if q.type == "single")
     (folder / "check").mkdir()
-    write_notebook(folder / "check" / "check.ipynb",
-                   ["import tipcourse", f"tipcourse.show({question.id!r})"])
+    write_notebook(
+        folder / "check" / "check.ipynb", ["import tipcourse", f"tipcourse.show({question.id!r})"]
+    )
     times = []
     with JupyterServer(folder / "check", folder / "check-state") as server:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -98,8 +99,12 @@ def _ready(notebook: Notebook, timeout: float = 180) -> None:
             status = page.locator(".jp-Notebook-ExecutionIndicator").evaluate_all(
                 "els => els.map(e => e.dataset.status)"
             )
-            if (status and set(status) == {"idle"} and notebook._kernel_shown_idle()
-                    and notebook.server.kernel_state(notebook.name) == "idle"):
+            if (
+                status
+                and set(status) == {"idle"}
+                and notebook._kernel_shown_idle()
+                and notebook.server.kernel_state(notebook.name) == "idle"
+            ):
                 return
         time.sleep(0.05)
     raise TimeoutError(f"{notebook.name} was not ready within {timeout} s")
@@ -127,8 +132,17 @@ def start_times(browser, folder: Path, rounds: int) -> tuple[list[float], list[f
     """Seconds to a ready page: `tipcourse start` and plain `jupyter lab`, alternating."""
     course = folder / "course"
     tipcourse_start = [
-        sys.executable, "-m", "tipcourse", "start", "--no-browser", "--port", "{port}",
-        "--dir", str(course), "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token={token}",
+        sys.executable,
+        "-m",
+        "tipcourse",
+        "start",
+        "--no-browser",
+        "--port",
+        "{port}",
+        "--dir",
+        str(course),
+        "--ServerApp.ip=127.0.0.1",
+        "--IdentityProvider.token={token}",
     ]
     ours, plain = [], []
     for number in range(rounds):
@@ -143,8 +157,9 @@ def start_times(browser, folder: Path, rounds: int) -> tuple[list[float], list[f
                 if not (course / START).exists():
                     raise RuntimeError("run `tipcourse start` first: it fills the folder")
                 server = JupyterServer(course, state, app="lab")
-                plain.append(time_start(browser, server, "{base}/lab/tree/" + START
-                                        + "?reset&token={token}"))
+                plain.append(
+                    time_start(browser, server, "{base}/lab/tree/" + START + "?reset&token={token}")
+                )
     return ours, plain
 
 
@@ -159,8 +174,10 @@ def main() -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="tipcourse-bench-browser-") as tmp, \
-            sync_playwright() as playwright:
+    with (
+        tempfile.TemporaryDirectory(prefix="tipcourse-bench-browser-") as tmp,
+        sync_playwright() as playwright,
+    ):
         browser = launch_chromium(playwright, executable)
         try:
             folder = Path(tmp)
@@ -170,19 +187,29 @@ def main() -> int:
             browser.close()
 
     median = statistics.median(times)
-    print(f"Check → feedback, {len(times)} clicks (ms): median {median:.0f}, "
-          f"min {min(times):.0f}, max {max(times):.0f}, first {times[0]:.0f}")
-    print(f"  median / target {CHECK_TARGET_MS:.0f} ms: {median / CHECK_TARGET_MS:.2f} "
-          f"({'met' if median < CHECK_TARGET_MS else 'NOT met'})")
+    print(
+        f"Check → feedback, {len(times)} clicks (ms): median {median:.0f}, "
+        f"min {min(times):.0f}, max {max(times):.0f}, first {times[0]:.0f}"
+    )
+    print(
+        f"  median / target {CHECK_TARGET_MS:.0f} ms: {median / CHECK_TARGET_MS:.2f} "
+        f"({'met' if median < CHECK_TARGET_MS else 'NOT met'})"
+    )
     ours_median, plain_median = statistics.median(ours), statistics.median(plain)
     ratio = ours_median / plain_median
     print(f"Start to a ready page, {len(ours)} rounds each, alternating (s):")
-    print(f"  tipcourse start --no-browser: median {ours_median:.2f}  "
-          f"({', '.join(f'{t:.2f}' for t in ours)})")
-    print(f"  jupyter lab (same folder):    median {plain_median:.2f}  "
-          f"({', '.join(f'{t:.2f}' for t in plain)})")
-    print(f"  ratio tipcourse / plain: {ratio:.2f} (target {START_TARGET_RATIO} or less: "
-          f"{'met' if ratio <= START_TARGET_RATIO else 'NOT met'})")
+    print(
+        f"  tipcourse start --no-browser: median {ours_median:.2f}  "
+        f"({', '.join(f'{t:.2f}' for t in ours)})"
+    )
+    print(
+        f"  jupyter lab (same folder):    median {plain_median:.2f}  "
+        f"({', '.join(f'{t:.2f}' for t in plain)})"
+    )
+    print(
+        f"  ratio tipcourse / plain: {ratio:.2f} (target {START_TARGET_RATIO} or less: "
+        f"{'met' if ratio <= START_TARGET_RATIO else 'NOT met'})"
+    )
     return 0
 
 

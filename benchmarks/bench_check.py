@@ -83,7 +83,7 @@ def measure(runs: int, home: str) -> None:
     os.environ.setdefault("TIPCOURSE_LEARNER", "benchmark")
 
     import tipcourse
-    from tipcourse.compare import kind_of
+    from tipcourse.engine.compare import kind_of
 
     print(
         f"median time per call; {runs} evaluate() and {runs // 10} check() calls per item; "

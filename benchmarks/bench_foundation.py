@@ -50,7 +50,7 @@ def main() -> None:
 
     import tipcourse
     from tipcourse import ReportFormatError, parse_report
-    from tipcourse.datasets import _report_text
+    from tipcourse.report.datasets import _report_text
 
     start = time.perf_counter()
     tipcourse.load_report()

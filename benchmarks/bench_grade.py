@@ -35,10 +35,16 @@ def run_bare(path: str) -> bool:
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as folder:
         # IPC sockets, as the grader uses: the same transport on both sides (and no TCP warning).
-        manager = KernelManager(kernel_name="python3", transport="ipc",
-                                ip=str(Path(folder) / "kernel-ipc"))
-        client = NotebookClient(notebook, km=manager, timeout=600, allow_errors=True,
-                                resources={"metadata": {"path": folder}})
+        manager = KernelManager(
+            kernel_name="python3", transport="ipc", ip=str(Path(folder) / "kernel-ipc")
+        )
+        client = NotebookClient(
+            notebook,
+            km=manager,
+            timeout=600,
+            allow_errors=True,
+            resources={"metadata": {"path": folder}},
+        )
         try:
             client.execute()
         finally:
@@ -53,7 +59,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
-    from tipcourse.grade import Key, grade
+    from tipcourse.instructor.grading._grade import Key, grade
 
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as scratch:
         folder = Path(scratch)
@@ -67,8 +73,10 @@ def main() -> int:
         graded = time.perf_counter() - start
         statuses = {result.status for result in results}
         scores = {result.score for result in results}
-        print(f"tipcourse grade:          {graded:7.1f} s  (statuses {sorted(statuses)}, "
-              f"scores {sorted(scores)} of {results[0].max_score:g})")
+        print(
+            f"tipcourse grade:          {graded:7.1f} s  (statuses {sorted(statuses)}, "
+            f"scores {sorted(scores)} of {results[0].max_score:g})"
+        )
 
         start = time.perf_counter()
         with Pool(args.jobs) as pool:

@@ -23,9 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 CASES = {
     "right answer": "prosecution_q01 = 18",
-    "huge dtype": ("class Fake:\n    __module__ = 'numpy'\n    dtype = 'U300000000'\n"
-                   "    ndim = 1\n    size = 2\n    def tolist(self):\n        return ['a', 'b']\n"
-                   "prosecution_q01 = Fake()"),
+    "huge dtype": (
+        "class Fake:\n    __module__ = 'numpy'\n    dtype = 'U300000000'\n"
+        "    ndim = 1\n    size = 2\n    def tolist(self):\n        return ['a', 'b']\n"
+        "prosecution_q01 = Fake()"
+    ),
     "100 MB error": "prosecution_q01 = 18\nraise ValueError('x' * 100_000_000)",
     "many lists": "prosecution_q01 = [[[]] * 99_000] * 90",
     "long texts": "prosecution_q01 = ['x' * 99_000] * 80",
@@ -36,7 +38,7 @@ import resource, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
 import nbformat
-from tipcourse.grade import grade
+from tipcourse.instructor.grading._grade import grade
 made = nbformat.v4.new_notebook()
 made.metadata["tipcourse"] = {{"assignment": {{"notebook": "hw.ipynb",
                                                "items": ["prosecution.q01"]}}}}
@@ -59,8 +61,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as folder:
         for name, code in CASES.items():
             script = RUN.format(root=str(ROOT), code=code, folder=folder, sandbox=args.sandbox)
-            done = subprocess.run([sys.executable, "-c", script], capture_output=True,
-                                  text=True, timeout=900)
+            done = subprocess.run(
+                [sys.executable, "-c", script], capture_output=True, text=True, timeout=900
+            )
             if done.returncode != 0:
                 print(f"  {name:14} failed: {done.stderr.strip()[-300:]}")
                 return 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from tipcourse.authoring import execute
+from tipcourse.views.authoring import execute
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = """import pandas
@@ -39,7 +39,9 @@ def main() -> None:
     folder = ROOT / "notebooks"
     baseline = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE)])
     baseline.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python"
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
     }
     base = statistics.median(timed(baseline, folder) for _ in range(args.repeat))
     print(f"{'notebook':<34} {'median s':>9} {'ratio':>6}")

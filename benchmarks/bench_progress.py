@@ -35,7 +35,7 @@ def main() -> None:
         os.environ["TIPCOURSE_HOME"] = folder  # never touch the real learner's progress
         os.environ["TIPCOURSE_LEARNER"] = "benchmark"
         from tipcourse import attempts, progress
-        from tipcourse._store import record_attempt
+        from tipcourse.engine._store import record_attempt
 
         record_attempt("overview.q00", "overview", True, 1.0)  # create the database first
 

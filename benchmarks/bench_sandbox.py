@@ -29,8 +29,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
-    from tipcourse._bwrap import choose
-    from tipcourse.grade import Key, grade
+    from tipcourse.instructor.grading._bwrap import choose
+    from tipcourse.instructor.grading._grade import Key, grade
 
     if choose("auto")[0] != "bwrap":
         print("bubblewrap cannot run here:", choose("auto")[1])
@@ -46,8 +46,10 @@ def main() -> int:
             results = grade(copies, key, jobs=args.jobs, timeout=600, sandbox=sandbox)
             times[sandbox].append(time.perf_counter() - start)
             scores = sorted({result.score for result in results})
-            print(f"  --sandbox {sandbox:5}  {times[sandbox][-1]:6.1f} s  "
-                  f"(statuses {sorted({result.status for result in results})}, scores {scores})")
+            print(
+                f"  --sandbox {sandbox:5}  {times[sandbox][-1]:6.1f} s  "
+                f"(statuses {sorted({result.status for result in results})}, scores {scores})"
+            )
         plain, jailed = min(times["none"]), min(times["bwrap"])
         print(f"without a sandbox (best of 2): {plain:6.1f} s")
         print(f"in the sandbox (best of 2):    {jailed:6.1f} s")

@@ -10,7 +10,7 @@ def tipcourse_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TIPCOURSE_HOME", str(home))
     monkeypatch.delenv("TIPCOURSE_LANG", raising=False)
     monkeypatch.setenv("TIPCOURSE_LEARNER", "test-learner")
-    from tipcourse import messages
+    from tipcourse.report import messages
 
     monkeypatch.setattr(messages, "_chosen", None)
     return home
@@ -19,7 +19,7 @@ def tipcourse_home(tmp_path, monkeypatch):
 @pytest.fixture
 def recorded_attempts(monkeypatch):
     """The attempts that check() records, captured in a list instead of the attempts store."""
-    from tipcourse import _store
+    from tipcourse.engine import _store
 
     attempts = []
     monkeypatch.setattr(_store, "record_attempt", lambda **attempt: attempts.append(attempt))

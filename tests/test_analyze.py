@@ -28,8 +28,8 @@ import re
 import pytest
 
 import tipcourse
-from tipcourse._item_report import write_analysis
-from tipcourse.analyze import analysis
+from tipcourse.instructor._analyze import analysis
+from tipcourse.instructor._item_report import write_analysis
 
 SINGLE, EXERCISE, MULTIPLE = "prosecution.q02", "prosecution.e01", "overview.q02"
 BANK_SINGLE = tipcourse.question(SINGLE)
@@ -70,8 +70,10 @@ eve-01.ipynb,eve,overview.q02,,0
 
 def write_assignment(folder, items_by_notebook):
     folder.mkdir(parents=True, exist_ok=True)
-    notebooks = [{"notebook": name, "items": items, "max_score": sum(i["points"] for i in items)}
-                 for name, items in items_by_notebook.items()]
+    notebooks = [
+        {"notebook": name, "items": items, "max_score": sum(i["points"] for i in items)}
+        for name, items in items_by_notebook.items()
+    ]
     (folder / "assignment.json").write_text(json.dumps({"format": 1, "notebooks": notebooks}))
     return folder
 
@@ -79,15 +81,30 @@ def write_assignment(folder, items_by_notebook):
 @pytest.fixture
 def graded(tmp_path):
     """The made-up assignment, gradebook and responses file."""
-    assignment = write_assignment(tmp_path / "hw", {
-        "04-prosecution.ipynb": [
-            {"id": SINGLE, "kind": "question", "points": 1, "variable": "prosecution_q02",
-             "options": HANDOUT_SINGLE},
-            {"id": EXERCISE, "kind": "exercise", "points": 2, "variable": "total_convictions"}],
-        "01-overview.ipynb": [
-            {"id": MULTIPLE, "kind": "question", "points": 1, "variable": "overview_q02",
-             "options": MULTIPLE_OPTIONS}],
-    })
+    assignment = write_assignment(
+        tmp_path / "hw",
+        {
+            "04-prosecution.ipynb": [
+                {
+                    "id": SINGLE,
+                    "kind": "question",
+                    "points": 1,
+                    "variable": "prosecution_q02",
+                    "options": HANDOUT_SINGLE,
+                },
+                {"id": EXERCISE, "kind": "exercise", "points": 2, "variable": "total_convictions"},
+            ],
+            "01-overview.ipynb": [
+                {
+                    "id": MULTIPLE,
+                    "kind": "question",
+                    "points": 1,
+                    "variable": "overview_q02",
+                    "options": MULTIPLE_OPTIONS,
+                }
+            ],
+        },
+    )
     gradebook = tmp_path / "gradebook.csv"
     gradebook.write_text(GRADEBOOK, "utf-8")
     (tmp_path / "gradebook-responses.csv").write_text(RESPONSES, "utf-8")
@@ -104,10 +121,31 @@ def test_item_statistics_match_the_hand_computed_values(graded, tmp_path):
     write_analysis(analysis(*graded), tmp_path / "analysis")
     rows = {row["item"]: row for row in read_rows(tmp_path / "analysis" / "items.csv")}
     assert list(rows) == [SINGLE, EXERCISE, MULTIPLE]
-    assert list(rows[SINGLE]) == ["item", "kind", "responses", "mean_points", "max_points",
-                                  "facility", "discrimination", "flag"]
-    got = {item: [row[c] for c in ("kind", "responses", "mean_points", "max_points", "facility",
-                                   "discrimination", "flag")] for item, row in rows.items()}
+    assert list(rows[SINGLE]) == [
+        "item",
+        "kind",
+        "responses",
+        "mean_points",
+        "max_points",
+        "facility",
+        "discrimination",
+        "flag",
+    ]
+    got = {
+        item: [
+            row[c]
+            for c in (
+                "kind",
+                "responses",
+                "mean_points",
+                "max_points",
+                "facility",
+                "discrimination",
+                "flag",
+            )
+        ]
+        for item, row in rows.items()
+    }
     assert got == {
         SINGLE: ["question", "5", "0.6", "1", "0.6", "0.3411", ""],
         EXERCISE: ["exercise", "5", "1.2", "2", "0.6", "0.1021", "does not discriminate"],
@@ -126,19 +164,32 @@ def test_options_are_counted_per_learner_with_the_right_one_from_the_bank(graded
     of those who answered, and whether the grader's bank says it is right (by its text)."""
     write_analysis(analysis(*graded), tmp_path / "analysis")
     rows = read_rows(tmp_path / "analysis" / "options.csv")
-    single = [(r["option"], r["text"], r["count"], r["share"], r["right"])
-              for r in rows if r["item"] == SINGLE]
-    assert single == [("a", HANDOUT_SINGLE[0], "1", "0.2", "no"),
-                      ("b", HANDOUT_SINGLE[1], "0", "0", "no"),
-                      ("c", HANDOUT_SINGLE[2], "1", "0.2", "no"),
-                      ("d", HANDOUT_SINGLE[3], "3", "0.6", "yes")]
-    multiple = [(r["option"], r["count"], r["share"], r["right"])
-                for r in rows if r["item"] == MULTIPLE]
+    single = [
+        (r["option"], r["text"], r["count"], r["share"], r["right"])
+        for r in rows
+        if r["item"] == SINGLE
+    ]
+    assert single == [
+        ("a", HANDOUT_SINGLE[0], "1", "0.2", "no"),
+        ("b", HANDOUT_SINGLE[1], "0", "0", "no"),
+        ("c", HANDOUT_SINGLE[2], "1", "0.2", "no"),
+        ("d", HANDOUT_SINGLE[3], "3", "0.6", "yes"),
+    ]
+    multiple = [
+        (r["option"], r["count"], r["share"], r["right"]) for r in rows if r["item"] == MULTIPLE
+    ]
     right = set(tipcourse.question(MULTIPLE).answer)
-    assert multiple == [(letter, count, share, "yes" if letter in right else "no")
-                        for letter, count, share in [("a", "3", "0.75"), ("b", "3", "0.75"),
-                                                     ("c", "2", "0.5"), ("d", "2", "0.5"),
-                                                     ("e", "1", "0.25"), ("f", "0", "0")]]
+    assert multiple == [
+        (letter, count, share, "yes" if letter in right else "no")
+        for letter, count, share in [
+            ("a", "3", "0.75"),
+            ("b", "3", "0.75"),
+            ("c", "2", "0.5"),
+            ("d", "2", "0.5"),
+            ("e", "1", "0.25"),
+            ("f", "0", "0"),
+        ]
+    ]
     assert {row[3] for row in multiple} == {"yes", "no"}
     assert EXERCISE not in {r["item"] for r in rows}  # no options to count
 
@@ -152,7 +203,7 @@ def test_the_report_is_one_self_contained_html_page(graded, tmp_path):
     assert len(images) == 2
     assert f"{SINGLE}: facility 0.6, discrimination 0.34" in images[0]
     assert "Histogram of the totals of 5 learner(s), from 0 to 4 points" in images[1]
-    assert "<th scope=\"col\">discrimination</th>" in page and "does not discriminate" in page
+    assert '<th scope="col">discrimination</th>' in page and "does not discriminate" in page
     assert MULTIPLE_OPTIONS[0] in page
     assert not re.search(r"""(src|href)=["']?(https?:|//|[^"'d#])""", page)
     assert "<script" not in page
@@ -162,15 +213,26 @@ def test_flags_name_too_easy_too_hard_the_wrong_way_and_no_variance(tmp_path):
     """An item all learners got is too easy and cannot discriminate; none got: too hard; an item
     that weaker learners get right discriminates the wrong way."""
     ids = ["prosecution.q01", "prosecution.q03", "prosecution.q04", "prosecution.q05"]
-    assignment = write_assignment(tmp_path / "hw", {"04-prosecution.ipynb": [
-        {"id": item, "kind": "question", "points": 1, "variable": item.replace(".", "_")}
-        for item in ids]})
+    assignment = write_assignment(
+        tmp_path / "hw",
+        {
+            "04-prosecution.ipynb": [
+                {"id": item, "kind": "question", "points": 1, "variable": item.replace(".", "_")}
+                for item in ids
+            ]
+        },
+    )
     gradebook = tmp_path / "flags.csv"
-    gradebook.write_text("submission,learner,status,score,max_score,detail," + ",".join(ids)
-                         + "\na,a,ok,2,4,,1,0,1,0\nb,b,ok,2,4,,1,0,0,1\nc,c,ok,2,4,,1,0,0,1\n")
+    gradebook.write_text(
+        "submission,learner,status,score,max_score,detail,"
+        + ",".join(ids)
+        + "\na,a,ok,2,4,,1,0,1,0\nb,b,ok,2,4,,1,0,0,1\nc,c,ok,2,4,,1,0,0,1\n"
+    )
     found = {row.item: row for row in analysis(gradebook, assignment).items}
-    no_variance = ("discrimination undefined: no variance (every learner scored the same on it, "
-                   "or on the other items)")
+    no_variance = (
+        "discrimination undefined: no variance (every learner scored the same on it, "
+        "or on the other items)"
+    )
     assert found[ids[0]].flags == ["too easy", no_variance]
     assert found[ids[1]].flags == ["too hard", no_variance]
     assert found[ids[2]].discrimination == pytest.approx(-1)
@@ -181,12 +243,22 @@ def test_flags_name_too_easy_too_hard_the_wrong_way_and_no_variance(tmp_path):
 
 def test_submissions_without_a_learner_each_stand_alone(tmp_path):
     """With no learner name, each submission is its own learner, and one response is too few."""
-    assignment = write_assignment(tmp_path / "hw", {
-        "04-prosecution.ipynb": [{"id": SINGLE, "kind": "question", "points": 1, "variable": "x"}],
-        "01-overview.ipynb": [{"id": MULTIPLE, "kind": "question", "points": 1, "variable": "y"}]})
+    assignment = write_assignment(
+        tmp_path / "hw",
+        {
+            "04-prosecution.ipynb": [
+                {"id": SINGLE, "kind": "question", "points": 1, "variable": "x"}
+            ],
+            "01-overview.ipynb": [
+                {"id": MULTIPLE, "kind": "question", "points": 1, "variable": "y"}
+            ],
+        },
+    )
     gradebook = tmp_path / "gradebook.csv"
-    gradebook.write_text("submission,learner,status,score,max_score,detail,"
-                         f"{SINGLE},{MULTIPLE}\none.ipynb,,ok,1,1,,1,\ntwo.ipynb,,ok,0,1,,,0\n")
+    gradebook.write_text(
+        "submission,learner,status,score,max_score,detail,"
+        f"{SINGLE},{MULTIPLE}\none.ipynb,,ok,1,1,,1,\ntwo.ipynb,,ok,0,1,,,0\n"
+    )
     found = analysis(gradebook, assignment)
     assert sorted(found.totals) == [0, 1]
     assert [(row.responses, row.discrimination) for row in found.items] == [(1, None), (1, None)]
@@ -195,7 +267,8 @@ def test_submissions_without_a_learner_each_stand_alone(tmp_path):
 
 
 def test_without_responses_an_older_options_file_is_removed_and_the_report_says_so(
-        graded, tmp_path):
+    graded, tmp_path
+):
     """A rerun without the responses file leaves no stale option counts beside new statistics."""
     gradebook, assignment = graded
     out = tmp_path / "analysis"

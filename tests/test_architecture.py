@@ -1,128 +1,118 @@
-"""The package's shape: layers without cycles, small modules, no module named like a public name."""
+"""The package's shape: the layers of ARCHITECTURE.md are its folders, imported only downward.
+
+The layer table is read from ARCHITECTURE.md, the one place it is written: each layer is a
+folder (or a file) of ``tipcourse/``, listed from the bottom up. A module imports only from its
+own layer or the ones below it, at the top of a file or inside a function; there is no import
+cycle; only the command line parses arguments; a leading underscore means private, so no public
+name is also a module's name.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import tipcourse
 
 PACKAGE = Path(tipcourse.__file__).resolve().parent
-LAYERS = ("data", "engine", "views", "applications", "command line")
-#: Each module's layer; a module may import only from its own layer or the ones before it.
-LAYER = {
-    "messages": "data",
-    "_packaged": "data",
-    "_text": "data",
-    "report": "data",
-    "datasets": "data",
-    "_facts": "data",
-    "_matching": "data",
-    "compare": "engine",
-    "banks": "engine",
-    "_sqlite": "engine",
-    "_store": "engine",
-    "outcome": "engine",
-    "session": "engine",
-    "_shapes": "engine",
-    "_question_type": "engine",
-    "_lettered": "engine",
-    "_single": "engine",
-    "_multiple": "engine",
-    "_truefalse": "engine",
-    "_numeric": "engine",
-    "_short_text": "engine",
-    "_order": "engine",
-    "_question_types": "engine",
-    "_questions": "engine",
-    "_exercises": "engine",
-    "_forms": "engine",
-    "_written": "engine",
-    "kernel": "views",
-    "_wording": "views",
-    "display": "views",
-    "widgets": "views",
-    "charts": "views",
-    "dashboard": "views",
-    "__init__": "views",  # the public API: the engine's and the views' names, re-exported
-    "start": "applications",
-    "authoring": "applications",
-    "_cells": "applications",
-    "private": "applications",
-    "assign": "applications",
-    "_seccomp": "applications",
-    "_cgroup": "applications",
-    "_bwrap": "applications",
-    "_submissions": "applications",
-    "_csvfile": "applications",
-    "_outputs": "applications",
-    "_readout": "applications",
-    "_decode": "applications",
-    "_folder": "applications",
-    "_sandbox": "applications",
-    "grade": "applications",
-    "gradebook": "applications",
-    "manual": "applications",
-    "analyze": "applications",
-    "_item_report": "applications",
-    "lms_gradebook": "applications",
-    "_lms": "applications",
-    "_gift": "applications",
-    "_moodle": "applications",
-    "_qti": "applications",
-    "export": "applications",
-    "cluster": "applications",
-    "cli": "command line",
-    "__main__": "command line",
-}
-MAX_LINES = 500
+ROOT = PACKAGE.parent
+ROW = re.compile(r"^\| \*\*(?P<layer>[\w ]+)\*\* \| (?P<places>[^|]+) \|")
+
+
+def layer_table() -> list[tuple[str, list[str]]]:
+    """(layer, its places below tipcourse/) from the table in ARCHITECTURE.md, bottom first."""
+    rows = []
+    for line in (ROOT / "ARCHITECTURE.md").read_text("utf-8").splitlines():
+        found = ROW.match(line)
+        if found:
+            places = re.findall(r"`tipcourse/([^`]*)`", found.group("places"))
+            rows.append((found.group("layer"), places))
+    return rows
+
+
+LAYERS = layer_table()
+ORDER = [layer for layer, _ in LAYERS]
 
 
 def modules() -> dict[str, Path]:
-    return {path.stem: path for path in sorted(PACKAGE.glob("*.py"))}
+    """Every module of the package by dotted name (a package by its own name)."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
 
 
-def imported(path: Path) -> tuple[set[str], set[str]]:
-    """The package's own modules that ``path`` imports (in functions too), and other top names."""
+MODULES = modules()
+
+
+def layer_of(name: str) -> str:
+    """The layer of a dotted module name: the table row whose place holds it."""
+    relative = MODULES[name].relative_to(PACKAGE).as_posix()
+    for layer, places in LAYERS:
+        for place in places:
+            if relative == place or (place.endswith("/") and relative.startswith(place)):
+                return layer
+    raise AssertionError(f"ARCHITECTURE.md's layer table has no place for tipcourse/{relative}")
+
+
+def imported(name: str) -> tuple[set[str], set[str]]:
+    """The package's modules that ``name`` imports (in functions too), and other top names."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     own, others = set(), set()
-    names = set(modules())
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                parts = alias.name.split(".")
-                if parts[0] == "tipcourse":
-                    own.add(parts[1] if len(parts) > 1 else "__init__")
+                if alias.name.split(".")[0] == "tipcourse":
+                    own.add(alias.name)
                 else:
-                    others.add(parts[0])
+                    others.add(alias.name.split(".")[0])
         elif isinstance(node, ast.ImportFrom):
-            parts = (node.module or "").split(".")
-            if node.level == 0 and parts[0] != "tipcourse":
-                others.add(parts[0])
-                continue
-            inside = parts[1:] if node.level == 0 else [part for part in parts if part]
-            if inside:
-                own.add(inside[0])
-            else:  # from . import name: a module, or a name of the package itself
-                own |= {alias.name if alias.name in names else "__init__" for alias in node.names}
-    return own, others
+            if node.level == 0:
+                base = node.module or ""
+                if base.split(".")[0] != "tipcourse":
+                    others.add(base.split(".")[0])
+                    continue
+            else:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            for alias in node.names:
+                own.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+    return {target for target in own if target in MODULES} - {name}, others
 
 
-def graph() -> dict[str, set[str]]:
-    return {name: imported(path)[0] - {name} for name, path in modules().items()}
+def test_the_layer_table_places_every_module_once():
+    """Each module of the tree belongs to exactly one layer of ARCHITECTURE.md's table."""
+    assert ORDER == ["report", "engine", "views", "public API", "instructor", "command line"]
+    for name in MODULES:
+        layer_of(name)  # raises for a module the table misses
+    places = [place for _, found in LAYERS for place in found]
+    for place in places:
+        assert (PACKAGE / place).exists(), (
+            f"ARCHITECTURE.md names tipcourse/{place}, not in the tree"
+        )
 
 
-def test_every_module_has_a_layer():
-    """The layer map names every module of the package, and only those."""
-    assert set(LAYER) == set(modules())
+def test_the_tree_is_what_architecture_md_describes():
+    """Every module named in ARCHITECTURE.md exists, and every module is named there."""
+    text = (ROOT / "ARCHITECTURE.md").read_text("utf-8")
+    named = set(re.findall(r"\*\*`(\w+)`\*\*", text))
+    stems = {path.stem for path in MODULES.values() if path.stem != "__init__"}
+    assert stems - named == set(), "describe these modules in ARCHITECTURE.md"
+    assert named - stems == set(), "ARCHITECTURE.md describes modules that are gone"
 
 
 def test_no_import_cycle():
     """Following imports (top-level and inside functions) never leads back to where it started."""
-    edges = graph()
+    edges = {name: imported(name)[0] for name in MODULES}
     done: set[str] = set()
 
     def visit(name: str, path: list[str]) -> None:
-        assert name not in path, " → ".join([*path[path.index(name):], name])
+        assert name not in path, " → ".join([*path[path.index(name) :], name])
         if name in done:
             return
         for target in sorted(edges[name]):
@@ -134,28 +124,54 @@ def test_no_import_cycle():
 
 
 def test_each_module_imports_only_from_its_layer_or_below():
-    """Data → engine → views → applications → command line: never an import upward."""
+    """Report → engine → views → public API → instructor → command line: never upward."""
     upward = [
-        f"{name} ({LAYER[name]}) imports {target} ({LAYER[target]})"
-        for name, targets in graph().items()
-        for target in targets
-        if LAYERS.index(LAYER[target]) > LAYERS.index(LAYER[name])
+        f"{name} ({layer_of(name)}) imports {target} ({layer_of(target)})"
+        for name in MODULES
+        for target in imported(name)[0]
+        if ORDER.index(layer_of(target)) > ORDER.index(layer_of(name))
     ]
     assert upward == []
 
 
-def test_no_module_is_over_500_lines():
-    """Every module, counting every line, fits in 500 lines."""
-    sizes = {name: len(path.read_text("utf-8").splitlines()) for name, path in modules().items()}
-    assert {name: lines for name, lines in sizes.items() if lines > MAX_LINES} == {}
+def test_the_layer_check_sees_an_upward_import_inside_a_function(tmp_path, monkeypatch):
+    """An import inside a function counts: the engine importing a view is found."""
+    engine = next(
+        name
+        for name, path in MODULES.items()
+        if layer_of(name) == "engine" and path.name != "__init__.py"
+    )
+    fake = tmp_path / "fake.py"
+    fake.write_text("def later():\n    from ..views import widgets\n", "utf-8")
+    monkeypatch.setitem(MODULES, engine, fake)
+    assert "tipcourse.views.widgets" in imported(engine)[0]
 
 
 def test_no_public_name_is_also_a_module_name():
-    """``tipcourse.progress`` is the function, never a module hiding behind it."""
-    assert set(tipcourse.__all__) & set(modules()) == set()
+    """``tipcourse.progress`` is the function, never a module hiding behind it; the same for the
+    instructor's API."""
+    import tipcourse.instructor
+
+    assert {f"tipcourse.{name}" for name in tipcourse.__all__} & set(MODULES) == set()
+    assert {f"tipcourse.instructor.{name}" for name in tipcourse.instructor.__all__} & set(
+        MODULES
+    ) == set()
 
 
 def test_only_the_command_line_parses_arguments():
     """argparse is imported by cli.py alone: every other module is a library."""
-    users = {name for name, path in modules().items() if "argparse" in imported(path)[1]}
-    assert users == {"cli"}
+    users = {name for name in MODULES if "argparse" in imported(name)[1]}
+    assert users == {"tipcourse.cli"}
+
+
+def test_importing_the_package_is_light():
+    """``import tipcourse`` loads no pandas, matplotlib, ipywidgets or instructor tools."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tipcourse; heavy = {'pandas', 'matplotlib', 'ipywidgets', 'nbformat',"
+        " 'tipcourse.instructor'}; print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -13,10 +13,17 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse._written import written_items
-from tipcourse.assign import AssignError, answer_variable, assign, form_call, items_in, plan
-from tipcourse.authoring import BEGIN, END, build, read_sources
 from tipcourse.cli import main
+from tipcourse.engine._written import written_items
+from tipcourse.instructor._assign import (
+    AssignError,
+    answer_variable,
+    assign,
+    form_call,
+    items_in,
+    plan,
+)
+from tipcourse.views.authoring import BEGIN, END, build, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "course"
@@ -27,8 +34,11 @@ def role(cell):
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +51,11 @@ def prosecution(tmp_path_factory):
 def test_assign_writes_students_key_and_manifest(prosecution):
     """student/ and key/ hold the chosen notebook; the key has a Markdown version; a manifest."""
     assert sorted(files(prosecution)) == [
-        "assignment.json", "key/04-prosecution.ipynb", "key/answer-key.md",
-        "student/04-prosecution.ipynb"]
+        "assignment.json",
+        "key/04-prosecution.ipynb",
+        "key/answer-key.md",
+        "student/04-prosecution.ipynb",
+    ]
     manifest = json.loads((prosecution / "assignment.json").read_text("utf-8"))
     [entry] = manifest["notebooks"]
     sources = read_sources(COURSE)
@@ -123,21 +136,30 @@ def test_a_subset_of_items_chooses_their_notebooks(tmp_path):
     assert names == ["04-prosecution.ipynb"] * 2 + ["05-protection.ipynb"] * 2
     manifest = json.loads((tmp_path / "assignment.json").read_text("utf-8"))
     assert [[item["id"] for item in entry["items"]] for entry in manifest["notebooks"]] == [
-        ["prosecution.e01"], ["protection.q02"]]
+        ["prosecution.e01"],
+        ["protection.q02"],
+    ]
     student = nbformat.read(tmp_path / "student" / "04-prosecution.ipynb", as_version=4)
     graded = [cell for cell in student.cells if "nbgrader" in cell.metadata]
     assert [cell.metadata["tipcourse"]["exercise"] for cell in graded] == ["prosecution.e01"]
-    others = [cell for cell in student.cells if role(cell) == "answer" and "nbgrader" not in cell.metadata]
+    others = [
+        cell for cell in student.cells if role(cell) == "answer" and "nbgrader" not in cell.metadata
+    ]
     assert others and all(BEGIN not in cell.source for cell in others)
-    assert not any(role(cell) == "answer" and "question" in cell.metadata["tipcourse"]
-                   for cell in student.cells)
+    assert not any(
+        role(cell) == "answer" and "question" in cell.metadata["tipcourse"]
+        for cell in student.cells
+    )
 
 
-@pytest.mark.parametrize("arguments, words", [
-    (["--notebooks", "99"], "99"),
-    (["--items", "prosecution.q99"], "prosecution.q99"),
-    (["--notebooks", "05", "--items", "prosecution.e01"], "prosecution.e01"),
-])
+@pytest.mark.parametrize(
+    "arguments, words",
+    [
+        (["--notebooks", "99"], "99"),
+        (["--items", "prosecution.q99"], "prosecution.q99"),
+        (["--notebooks", "05", "--items", "prosecution.e01"], "prosecution.e01"),
+    ],
+)
 def test_a_wrong_choice_says_what_to_change(tmp_path, capsys, arguments, words):
     """An unknown notebook or item, or an item outside the notebooks, is a message, not a traceback."""
     assert main(["assign", *arguments, "--out", str(tmp_path)]) == 2
@@ -162,9 +184,19 @@ def nbgrader(tmp_path_factory):
     folder = tmp_path_factory.mktemp("nbgrader-venv")
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
     result = subprocess.run(
-        [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet",
-         "--disable-pip-version-check", "nbgrader>=0.9,<0.10"],
-        capture_output=True, text=True, timeout=900)
+        [
+            str(folder / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "nbgrader>=0.9,<0.10",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if result.returncode != 0:
         message = f"nbgrader could not be installed: {result.stderr[-500:]}"
         if os.environ.get("CI") == "true":
@@ -180,11 +212,21 @@ def test_nbgrader_generate_assignment_accepts_the_key_notebook(prosecution, nbgr
     source.mkdir(parents=True)
     shutil.copy(prosecution / "key" / "04-prosecution.ipynb", source)
     result = subprocess.run(
-        [NBGRADER, "generate_assignment", "ps1", "--force", "--create",
-         f"--CourseDirectory.root={tmp_path}", "--CourseDirectory.db_url=sqlite:///"
-         + str(tmp_path / "gradebook.db")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "PATH": f"{Path(NBGRADER).parent}{os.pathsep}{os.environ['PATH']}"})
+        [
+            NBGRADER,
+            "generate_assignment",
+            "ps1",
+            "--force",
+            "--create",
+            f"--CourseDirectory.root={tmp_path}",
+            "--CourseDirectory.db_url=sqlite:///" + str(tmp_path / "gradebook.db"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": f"{Path(NBGRADER).parent}{os.pathsep}{os.environ['PATH']}"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     released = (tmp_path / "release" / "ps1" / "04-prosecution.ipynb").read_text("utf-8")
     assert BEGIN not in released and "prosecution_q01 = 18" not in released
@@ -212,8 +254,9 @@ def test_no_handout_can_check_or_look_up_a_graded_item(everything):
     waits for a well-formed answer."""
     sealed, _ = everything
     graded = graded_ids(sealed)
-    assert len(graded) == (len(tipcourse.questions()) + len(tipcourse.exercises())
-                           + len(written_items()))
+    assert len(graded) == (
+        len(tipcourse.questions()) + len(tipcourse.exercises()) + len(written_items())
+    )
     for path in sorted((sealed / "student").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         assert notebook.cells[1].id == "tipcourse-sealed-note"
@@ -221,8 +264,16 @@ def test_no_handout_can_check_or_look_up_a_graded_item(everything):
             if cell.cell_type == "code":
                 named = [item for item in graded if item in cell.source]
                 assert not named, (path.name, named, cell.source)
-                for call in (".check(", ".evaluate(", ".hint(", ".solution(", ".expected(",
-                             ".evidence", "tipcourse.show(", "tipcourse.question("):
+                for call in (
+                    ".check(",
+                    ".evaluate(",
+                    ".hint(",
+                    ".solution(",
+                    ".expected(",
+                    ".evidence",
+                    "tipcourse.show(",
+                    "tipcourse.question(",
+                ):
                     assert call not in cell.source, (path.name, cell.source)
 
 
@@ -231,8 +282,11 @@ def test_a_chart_gated_on_a_graded_exercise_waits_for_its_form_and_says_so(every
     form, and neither the cell nor the text before it still speaks of passing the check."""
     sealed, _ = everything
     cells = nbformat.read(sealed / "student" / "07-synthesis.ipynb", as_version=4).cells
-    gates = [index for index, cell in enumerate(cells)
-             if cell.cell_type == "code" and ".valid:" in cell.source]
+    gates = [
+        index
+        for index, cell in enumerate(cells)
+        if cell.cell_type == "code" and ".valid:" in cell.source
+    ]
     assert len(gates) == 2
     for index in gates:
         assert "passes its check" not in cells[index].source
@@ -275,8 +329,9 @@ def test_the_form_check_of_each_answer_cell_accepts_the_key_and_rejects_a_blank(
             else:
                 item = tipcourse.question(meta["question"])
                 answer = item.answer
-                right = {answer_variable(item.id): list(answer) if isinstance(answer, tuple)
-                         else answer}
+                right = {
+                    answer_variable(item.id): list(answer) if isinstance(answer, tuple) else answer
+                }
             for namespace, valid in ((right, True), ({name: ... for name in right}, False)):
                 result = eval(line, {"tipcourse": tipcourse, **namespace})
                 assert result.valid is valid, (item.id, line, result)

@@ -38,8 +38,8 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from tipcourse.authoring import build, read_sources
-from tipcourse.messages import message
+from tipcourse.report.messages import message
+from tipcourse.views.authoring import build, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -54,8 +54,10 @@ def role(cell) -> str | None:
 
 
 def outputs_text(cell) -> str:
-    return "\n".join(output.get("data", {}).get("text/plain", "") or output.get("text", "")
-                     for output in cell.get("outputs", []))
+    return "\n".join(
+        output.get("data", {}).get("text/plain", "") or output.get("text", "")
+        for output in cell.get("outputs", [])
+    )
 
 
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
@@ -66,9 +68,19 @@ NOTEBOOK_TIMEOUT = 900  # seconds, for one notebook with nbconvert
 # Variables of the calling environment that would let the fresh environment see this checkout,
 # the development environment or the developer's own Jupyter set-up.
 LEAKY = {
-    "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV", "CONDA_PREFIX",
-    "JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "JUPYTER_PREFER_ENV_PATH", "JUPYTERLAB_DIR",
-    "JUPYTER_PLATFORM_DIRS", "IPYTHONDIR", "MPLBACKEND",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "PYTHONUSERBASE",
+    "VIRTUAL_ENV",
+    "CONDA_PREFIX",
+    "JUPYTER_PATH",
+    "JUPYTER_CONFIG_PATH",
+    "JUPYTER_PREFER_ENV_PATH",
+    "JUPYTERLAB_DIR",
+    "JUPYTER_PLATFORM_DIRS",
+    "IPYTHONDIR",
+    "MPLBACKEND",
 }
 
 
@@ -85,8 +97,14 @@ def _kill_group(pgid: int, sig: int | None = None) -> None:
 def run(command, *, cwd, env, timeout) -> subprocess.CompletedProcess:
     """Run ``command`` in a process group of its own; whatever is left of the group is killed."""
     process = subprocess.Popen(
-        [str(part) for part in command], cwd=cwd, env=env, text=True, start_new_session=True,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [str(part) for part in command],
+        cwd=cwd,
+        env=env,
+        text=True,
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -147,7 +165,9 @@ def runtime_dependencies() -> list[Requirement]:
 
 def project_requires_python() -> SpecifierSet:
     tomllib = pytest.importorskip("tomllib")
-    return SpecifierSet(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"])
+    return SpecifierSet(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["requires-python"]
+    )
 
 
 # --- the build, once per test session ----------------------------------------------------------------
@@ -164,24 +184,39 @@ class BinderEnvironment:
     notebooks_at_install: list[str]
 
     def site_packages(self) -> Path:
-        return self.venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+        return (
+            self.venv
+            / "lib"
+            / f"python{sys.version_info.major}.{sys.version_info.minor}"
+            / "site-packages"
+        )
 
     def run_python(self, code: str, what: str, cwd: Path | None = None) -> str:
-        return check(run([self.python, "-c", code], cwd=cwd or self.work, env=self.env, timeout=300), what)
+        return check(
+            run([self.python, "-c", code], cwd=cwd or self.work, env=self.env, timeout=300), what
+        )
 
 
 def environment_for(venv: Path, work: Path) -> dict:
     """The environment Binder's build and server run with: the venv's bin first on PATH."""
-    env = {key: value for key, value in os.environ.items() if key not in LEAKY and not key.startswith("TIPCOURSE_")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in LEAKY and not key.startswith("TIPCOURSE_")
+    }
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
     env["VIRTUAL_ENV"] = str(venv)
     env["NB_PYTHON_PREFIX"] = str(venv)  # set by repo2docker; postBuild reads it
     env["PYTHONNOUSERSITE"] = "1"
     # The developer's own Jupyter and matplotlib settings stay out of it.
     for variable, folder in {
-        "JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
-        "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "JUPYTERLAB_SETTINGS_DIR": "lab-user-settings",
-        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+        "JUPYTERLAB_SETTINGS_DIR": "lab-user-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
     }.items():
         (work / folder).mkdir(parents=True, exist_ok=True)
         env[variable] = str(work / folder)
@@ -208,24 +243,37 @@ def say(request, line: str) -> None:
 def binder(tmp_path_factory, request):
     """A fresh venv built as repo2docker builds binder/: pip install -r binder/requirements.txt, postBuild."""
     if os.name == "nt" or shutil.which("bash") is None:
-        pytest.skip("Binder builds on Linux: reproducing it needs a POSIX virtual environment and bash")
+        pytest.skip(
+            "Binder builds on Linux: reproducing it needs a POSIX virtual environment and bash"
+        )
     base = tmp_path_factory.mktemp("binder")
     venv, work = base / "venv", base / "work"
     work.mkdir()
     env = environment_for(venv, work)
 
-    check(run([sys.executable, "-m", "venv", venv], cwd=work, env=env, timeout=300), "python -m venv")
+    check(
+        run([sys.executable, "-m", "venv", venv], cwd=work, env=env, timeout=300), "python -m venv"
+    )
     python = venv / "bin" / "python"
     # repo2docker's environment comes with a current pip, not the one that `venv` bundles:
     # use the pip of the environment running these tests.
     pip = [python, "-m", "pip", "--disable-pip-version-check"]
-    result = run([*pip, "install", "--quiet", f"pip=={metadata.version('pip')}"], cwd=work, env=env, timeout=PIP_TIMEOUT)
+    result = run(
+        [*pip, "install", "--quiet", f"pip=={metadata.version('pip')}"],
+        cwd=work,
+        env=env,
+        timeout=PIP_TIMEOUT,
+    )
     if result.returncode != 0:
-        pytest.fail(f"upgrading pip in the fresh environment failed:\n{tail(result.stdout)}", pytrace=False)
+        pytest.fail(
+            f"upgrading pip in the fresh environment failed:\n{tail(result.stdout)}", pytrace=False
+        )
 
     notebooks_at_install = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
     started = time.monotonic()
-    result = run([*pip, "install", "-r", "binder/requirements.txt"], cwd=ROOT, env=env, timeout=PIP_TIMEOUT)
+    result = run(
+        [*pip, "install", "-r", "binder/requirements.txt"], cwd=ROOT, env=env, timeout=PIP_TIMEOUT
+    )
     pip_seconds = time.monotonic() - started
     if result.returncode != 0:
         pytest.fail(
@@ -238,7 +286,9 @@ def binder(tmp_path_factory, request):
     if POSTBUILD.exists():
         check(run(["bash", POSTBUILD], cwd=ROOT, env=env, timeout=300), "binder/postBuild")
 
-    yield BinderEnvironment(venv, venv / "bin", python, env, work, pip_seconds, notebooks_at_install)
+    yield BinderEnvironment(
+        venv, venv / "bin", python, env, work, pip_seconds, notebooks_at_install
+    )
     shutil.rmtree(base, ignore_errors=True)  # the environment is large: do not keep it
 
 
@@ -257,7 +307,9 @@ def test_every_runtime_dependency_is_pinned_within_pyproject():
     pinned = pins()
     for dependency in runtime_dependencies():
         key = canonicalize_name(dependency.name)
-        assert key in pinned, f"{dependency.name} (a runtime dependency in pyproject.toml) is not pinned in binder/"
+        assert key in pinned, (
+            f"{dependency.name} (a runtime dependency in pyproject.toml) is not pinned in binder/"
+        )
         assert dependency.specifier.contains(pinned[key][1], prereleases=True), (
             f"binder/ pins {dependency.name}=={pinned[key][1]}, outside pyproject's {dependency}"
         )
@@ -293,7 +345,9 @@ def test_runtime_python_can_install_the_pins():
         distribution = metadata.distribution(name)
         requires = distribution.metadata.get("Requires-Python")
         if requires:
-            assert SpecifierSet(requires).contains(python), f"{name}=={version} needs Python {requires}"
+            assert SpecifierSet(requires).contains(python), (
+                f"{name}=={version} needs Python {requires}"
+            )
 
 
 def test_postbuild_stops_at_the_first_error():
@@ -301,8 +355,12 @@ def test_postbuild_stops_at_the_first_error():
     assert os.access(POSTBUILD, os.X_OK), "binder/postBuild must be executable"
     lines = POSTBUILD.read_text("utf-8").splitlines()
     assert lines and lines[0].strip() == "#!/bin/bash"
-    commands = [line.strip() for line in lines[1:] if line.strip() and not line.strip().startswith("#")]
-    assert commands and commands[0] == "set -e", f"the first command in binder/postBuild is {commands[:1]}"
+    commands = [
+        line.strip() for line in lines[1:] if line.strip() and not line.strip().startswith("#")
+    ]
+    assert commands and commands[0] == "set -e", (
+        f"the first command in binder/postBuild is {commands[:1]}"
+    )
 
 
 # --- the environment that binder/ builds -------------------------------------------------------------
@@ -326,8 +384,8 @@ def test_installed_tipcourse_is_the_wheel_not_the_checkout(binder):
     code = """
 import json, tipcourse
 from importlib import metadata
-from tipcourse.datasets import data_dir
-from tipcourse.start import course_notebooks
+from tipcourse.report.datasets import data_dir
+from tipcourse.views.start import course_notebooks
 report = tipcourse.load_report()
 direct_url = metadata.distribution("tipcourse").read_text("direct_url.json")
 print(json.dumps({
@@ -342,23 +400,37 @@ print(json.dumps({
     venv = binder.venv.resolve()
     for key in ("file", "data", "notebooks"):
         path = Path(found[key]).resolve()
-        assert path.is_relative_to(venv), f"tipcourse's {key} is {path}, outside the Binder environment"
+        assert path.is_relative_to(venv), (
+            f"tipcourse's {key} is {path}, outside the Binder environment"
+        )
         assert not path.is_relative_to(ROOT), f"tipcourse's {key} is {path}, in the checkout"
     assert found["report"] == ["Mexico", "Tier 2", 2012]
     assert "00-start-here.ipynb" in found["shipped"]
-    assert found["shipped"] == binder.notebooks_at_install, "the wheel does not carry every notebook"
-    assert not (found["direct_url"] or {}).get("dir_info", {}).get("editable", False), "installed in editable mode"
+    assert found["shipped"] == binder.notebooks_at_install, (
+        "the wheel does not carry every notebook"
+    )
+    assert not (found["direct_url"] or {}).get("dir_info", {}).get("editable", False), (
+        "installed in editable mode"
+    )
 
     import tipcourse
 
     assert found["version"] == tipcourse.__version__
-    script = check(run([binder.bin / "tipcourse", "--version"], cwd=binder.work, env=binder.env, timeout=120), "tipcourse --version")
+    script = check(
+        run([binder.bin / "tipcourse", "--version"], cwd=binder.work, env=binder.env, timeout=120),
+        "tipcourse --version",
+    )
     assert script.strip() == f"tipcourse {tipcourse.__version__}"
 
 
 def test_widgets_extension_is_installed(binder):
     output = check(
-        run([binder.bin / "jupyter", "labextension", "list"], cwd=binder.work, env=binder.env, timeout=300),
+        run(
+            [binder.bin / "jupyter", "labextension", "list"],
+            cwd=binder.work,
+            env=binder.env,
+            timeout=300,
+        ),
         "jupyter labextension list",
     )
     lines = [line for line in output.splitlines() if WIDGETS_EXTENSION in line]
@@ -368,10 +440,17 @@ def test_widgets_extension_is_installed(binder):
 
 def test_postbuild_turns_off_the_news_notification(binder):
     """The override that postBuild writes names real settings, and JupyterLab's server applies it."""
-    override = json.loads((binder.venv / "share/jupyter/lab/settings/overrides.json").read_text("utf-8"))
+    override = json.loads(
+        (binder.venv / "share/jupyter/lab/settings/overrides.json").read_text("utf-8")
+    )
     wanted = override[NOTIFICATION_SETTINGS]
     assert wanted["fetchNews"] == "false"
-    schema = json.loads((binder.venv / "share/jupyter/lab/schemas/@jupyterlab/apputils-extension/notification.json").read_text("utf-8"))
+    schema = json.loads(
+        (
+            binder.venv
+            / "share/jupyter/lab/schemas/@jupyterlab/apputils-extension/notification.json"
+        ).read_text("utf-8")
+    )
     for key, value in wanted.items():
         assert key in schema["properties"], f"{key} is not a JupyterLab notification setting"
         allowed = [choice["const"] for choice in schema["properties"][key].get("oneOf", [])]
@@ -384,9 +463,22 @@ def test_postbuild_turns_off_the_news_notification(binder):
     log_path = binder.work / "jupyterlab.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [str(binder.bin / "jupyter"), "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={binder.work}"],
-            cwd=binder.work, env=binder.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(binder.bin / "jupyter"),
+                "lab",
+                "--no-browser",
+                "--allow-root",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={token}",
+                f"--ServerApp.root_dir={binder.work}",
+            ],
+            cwd=binder.work,
+            env=binder.env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -399,9 +491,13 @@ def test_postbuild_turns_off_the_news_notification(binder):
                 break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.5)
-        assert reply is not None, f"JupyterLab did not answer on port {port}:\n{tail(log_path.read_text())}"
+        assert reply is not None, (
+            f"JupyterLab did not answer on port {port}:\n{tail(log_path.read_text())}"
+        )
         defaults = {key: reply["schema"]["properties"][key]["default"] for key in wanted}
-        assert defaults == wanted, f"JupyterLab's defaults are {defaults}, not the override {wanted}"
+        assert defaults == wanted, (
+            f"JupyterLab's defaults are {defaults}, not the override {wanted}"
+        )
     finally:
         _kill_group(server.pid, signal.SIGTERM)
         try:
@@ -427,16 +523,27 @@ NotebookClient(notebook, timeout=300, resources={"metadata": {"path": sys.argv[1
 print(notebook.cells[0].outputs[0]["text"])
 """
     output = check(
-        run([binder.python, "-c", script, ROOT / "notebooks"], cwd=binder.work, env=binder.env, timeout=600),
+        run(
+            [binder.python, "-c", script, ROOT / "notebooks"],
+            cwd=binder.work,
+            env=binder.env,
+            timeout=600,
+        ),
         "a kernel in the Binder environment",
     )
     found = json.loads(output.strip().splitlines()[-1])
     assert Path(found["python"]).parent == binder.bin, f"the kernel runs {found['python']}"
-    assert Path(found["file"]).resolve().is_relative_to(binder.venv.resolve()), f"the kernel imported {found['file']}"
+    assert Path(found["file"]).resolve().is_relative_to(binder.venv.resolve()), (
+        f"the kernel imported {found['file']}"
+    )
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=[source.notebook_name.removesuffix(".ipynb") for source in SOURCES])
-def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(binder, source, tmp_path):
+@pytest.mark.parametrize(
+    "source", SOURCES, ids=[source.notebook_name.removesuffix(".ipynb") for source in SOURCES]
+)
+def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
+    binder, source, tmp_path
+):
     """Every course notebook, its reference solutions filled in, runs from top to bottom with the
     Binder environment's Jupyter, and every exercise check in it passes.
 
@@ -445,7 +552,9 @@ def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
     and the solution versions hold every cell of the plain ones plus the answers.
     """
     notebook = build(source, SOURCES, solutions=True)
-    answers = [cell for cell in notebook.cells if cell.cell_type == "code" and role(cell) == "answer"]
+    answers = [
+        cell for cell in notebook.cells if cell.cell_type == "code" and role(cell) == "answer"
+    ]
     assert answers, f"{source.notebook_name} has no exercise to fill in"
     folder, home = tmp_path / "solutions", tmp_path / "tipcourse-home"
     folder.mkdir()
@@ -453,10 +562,20 @@ def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
     env = dict(binder.env, TIPCOURSE_HOME=str(home))
     out = tmp_path / "executed"
     result = run(
-        [binder.bin / "jupyter", "nbconvert", "--to", "notebook", "--execute",
-         f"--ExecutePreprocessor.timeout={NOTEBOOK_TIMEOUT}", "--output-dir", out,
-         folder / source.notebook_name],
-        cwd=folder, env=env, timeout=NOTEBOOK_TIMEOUT + 120,
+        [
+            binder.bin / "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            f"--ExecutePreprocessor.timeout={NOTEBOOK_TIMEOUT}",
+            "--output-dir",
+            out,
+            folder / source.notebook_name,
+        ],
+        cwd=folder,
+        env=env,
+        timeout=NOTEBOOK_TIMEOUT + 120,
     )
     check(result, f"executing {source.notebook_name} with the reference solutions")
     executed = nbformat.read(out / source.notebook_name, as_version=4)
@@ -480,4 +599,5 @@ def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
     ran = [cell for cell in executed.cells if cell.cell_type == "code" and role(cell) == "answer"]
     assert len(ran) == len(answers)
     assert all(label in outputs_text(cell) for cell in ran), [
-        cell.source for cell in ran if label not in outputs_text(cell)]
+        cell.source for cell in ran if label not in outputs_text(cell)
+    ]

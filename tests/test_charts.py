@@ -8,8 +8,8 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 import tipcourse
-from tipcourse import charts
-from tipcourse.report import TIERS
+from tipcourse.report._parse import TIERS
+from tipcourse.views import charts
 
 
 def _number(value):
@@ -21,13 +21,14 @@ CHARTS = {
     "convictions": lambda: charts.convictions(tipcourse.convictions_by_jurisdiction()),
     "sentence_ranges": lambda: charts.sentence_ranges(tipcourse.sentences_by_jurisdiction()),
     "victims_by_agency": lambda: charts.victims_by_agency(tipcourse.victims_identified()),
-    "inm_victim_outcomes": lambda: charts.inm_victim_outcomes(
-        tipcourse.inm_victim_outcomes()
-    ),
+    "inm_victim_outcomes": lambda: charts.inm_victim_outcomes(tipcourse.inm_victim_outcomes()),
     "tier_distribution": lambda: charts.tier_distribution(tipcourse.tiers()),
     "tier_history": lambda: charts.tier_history(tipcourse.tier_history()),
-    "bar": lambda: charts.bar({"Prosecution": 4, "Protection": 5}, title="Recommendations per P",
-                              xlabel="Recommendations (number)"),
+    "bar": lambda: charts.bar(
+        {"Prosecution": 4, "Protection": 5},
+        title="Recommendations per P",
+        xlabel="Recommendations (number)",
+    ),
 }
 
 
@@ -59,8 +60,9 @@ def test_the_chart_shows_as_an_image_with_its_description_as_alt_text(chart):
     """In a notebook: an <img> whose alt is the description; as text: the description."""
     bundle, _ = chart._repr_mimebundle_()
     assert bundle["text/plain"] == chart.alt_text
-    match = re.fullmatch(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">',
-                         bundle["text/html"])
+    match = re.fullmatch(
+        r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">', bundle["text/html"]
+    )
     assert match and len(match.group(2)) > 40
     assert bundle["image/png"] == match.group(1)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tipcourse._store import attempts, database_path, record_attempt
 from tipcourse.cli import main
-from tipcourse.dashboard import course_totals
+from tipcourse.engine._store import attempts, database_path, record_attempt
+from tipcourse.views.dashboard import course_totals
 
 
 @pytest.fixture
@@ -136,11 +136,21 @@ def test_reset_in_a_real_terminal_process_reads_stdin(three_attempts, tipcourse_
 
 def test_version_imports_nothing_heavy():
     """`tipcourse --version` loads no data, notebook, widget or plotting package."""
-    heavy = ["pandas", "matplotlib", "ipywidgets", "nbformat", "nbclient", "jupyter_client",
-             "yaml", "jsonschema"]
-    code = ("import sys\nfrom tipcourse.cli import main\ntry:\n    main(['--version'])\n"
-            "except SystemExit:\n    pass\n"
-            f"print([name for name in {heavy!r} if name in sys.modules])")
+    heavy = [
+        "pandas",
+        "matplotlib",
+        "ipywidgets",
+        "nbformat",
+        "nbclient",
+        "jupyter_client",
+        "yaml",
+        "jsonschema",
+    ]
+    code = (
+        "import sys\nfrom tipcourse.cli import main\ntry:\n    main(['--version'])\n"
+        "except SystemExit:\n    pass\n"
+        f"print([name for name in {heavy!r} if name in sys.modules])"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "[]", result.stderr
 
@@ -154,36 +164,67 @@ GRADEBOOK_HEAD = "submission,learner,status,score,max_score,detail," + ",".join(
 def small_assignment(folder):
     """An assignment of two one-point questions, written as tipcourse assign writes its manifest."""
     folder.mkdir()
-    items = [{"id": item, "kind": "question", "points": 1, "variable": item.replace(".", "_")}
-             for item in ANALYZED]
-    (folder / "assignment.json").write_text(json.dumps({"format": 1, "notebooks": [
-        {"notebook": "04-prosecution.ipynb", "items": items, "max_score": 2}]}), "utf-8")
+    items = [
+        {"id": item, "kind": "question", "points": 1, "variable": item.replace(".", "_")}
+        for item in ANALYZED
+    ]
+    (folder / "assignment.json").write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "notebooks": [{"notebook": "04-prosecution.ipynb", "items": items, "max_score": 2}],
+            }
+        ),
+        "utf-8",
+    )
     return folder
 
 
 def test_analyze_writes_the_item_table_and_the_report(tmp_path, capsys):
     """`tipcourse analyze` writes items.csv and report.html and says how many items it flagged."""
     gradebook = tmp_path / "gradebook.csv"
-    gradebook.write_text(GRADEBOOK_HEAD + "\na,ana,ok,2,2,,1,1\nb,bea,ok,1,2,,1,0\n"
-                         "c,carl,ok,0,2,,0,0\n", "utf-8")
+    gradebook.write_text(
+        GRADEBOOK_HEAD + "\na,ana,ok,2,2,,1,1\nb,bea,ok,1,2,,1,0\nc,carl,ok,0,2,,0,0\n", "utf-8"
+    )
     out = tmp_path / "analysis"
-    assert main(["analyze", str(gradebook), "--assignment", str(small_assignment(tmp_path / "hw")),
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(gradebook),
+                "--assignment",
+                str(small_assignment(tmp_path / "hw")),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "Analysed 2 item(s) answered by 3 learner(s); 0 item(s) flagged." in printed
     assert sorted(path.name for path in out.iterdir()) == ["items.csv", "report.html"]
 
 
-@pytest.mark.parametrize("content, words", [
-    (GRADEBOOK_HEAD + ",prosecution.q99\na,ana,ok,1,1,,1,0,1\n",
-     "has the column(s) prosecution.q99, which are not items of the assignment"),
-    ("submission,status,score,max_score,detail,prosecution.q01\na,ok,1,1,,1\n",
-     "has no learner column"),
-    (GRADEBOOK_HEAD + "\n", "has a header but no rows"),
-    ('{"cells": [], "metadata": {}, "nbformat": 4}\n', "is not a CSV gradebook from tipcourse grade"),
-    (b"PK\x03\x04\x14\x00\x06\x00\xff\xfe", "is not a CSV gradebook from tipcourse grade"),
-    (GRADEBOOK_HEAD + "\na,ana,ok,1,1,,1,one\n", "row 2, column prosecution.q03: 'one' is not"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (
+            GRADEBOOK_HEAD + ",prosecution.q99\na,ana,ok,1,1,,1,0,1\n",
+            "has the column(s) prosecution.q99, which are not items of the assignment",
+        ),
+        (
+            "submission,status,score,max_score,detail,prosecution.q01\na,ok,1,1,,1\n",
+            "has no learner column",
+        ),
+        (GRADEBOOK_HEAD + "\n", "has a header but no rows"),
+        (
+            '{"cells": [], "metadata": {}, "nbformat": 4}\n',
+            "is not a CSV gradebook from tipcourse grade",
+        ),
+        (b"PK\x03\x04\x14\x00\x06\x00\xff\xfe", "is not a CSV gradebook from tipcourse grade"),
+        (GRADEBOOK_HEAD + "\na,ana,ok,1,1,,1,one\n", "row 2, column prosecution.q03: 'one' is not"),
+    ],
+)
 def test_analyze_refuses_a_bad_gradebook_and_writes_nothing(tmp_path, capsys, content, words):
     """Unknown item columns, no learner column, no rows, not a CSV: the file and what to do are
     named, exit status 2, and no output folder appears."""
@@ -193,28 +234,51 @@ def test_analyze_refuses_a_bad_gradebook_and_writes_nothing(tmp_path, capsys, co
     else:
         gradebook.write_text(content, "utf-8")
     out = tmp_path / "analysis"
-    code = main(["analyze", str(gradebook), "--assignment", str(small_assignment(tmp_path / "hw")),
-                 "--out", str(out)])
+    code = main(
+        [
+            "analyze",
+            str(gradebook),
+            "--assignment",
+            str(small_assignment(tmp_path / "hw")),
+            "--out",
+            str(out),
+        ]
+    )
     error = capsys.readouterr().err
     assert code == 2 and str(gradebook) in error and words in error, error
     assert "Nothing was written." in error and "Traceback" not in error
     assert not out.exists() and sorted(path.name for path in tmp_path.iterdir()) == [
-        "gradebook.csv", "hw"]
+        "gradebook.csv",
+        "hw",
+    ]
 
 
 def graded_without_kernels(monkeypatch, calls):
     """`tipcourse grade` with hand-made results instead of running notebooks."""
-    from tipcourse import cli, outcome
-    from tipcourse.grade import Result
+    from tipcourse import cli
+    from tipcourse.engine import outcome
+    from tipcourse.instructor.grading._grade import Result
 
     items = [{"id": "prosecution.q01", "kind": "question", "points": 1}]
 
     def grade(paths, *args, **kwargs):
         calls.append(paths)
-        return [Result("ana.ipynb", "ok", "ana@example.edu", items=items,
-                       outcomes={"prosecution.q01": outcome.correct("")}),
-                Result("zoe.ipynb", "ok", "zoe@example.edu", items=items,
-                       outcomes={"prosecution.q01": outcome.incorrect("")})]
+        return [
+            Result(
+                "ana.ipynb",
+                "ok",
+                "ana@example.edu",
+                items=items,
+                outcomes={"prosecution.q01": outcome.correct("")},
+            ),
+            Result(
+                "zoe.ipynb",
+                "ok",
+                "zoe@example.edu",
+                items=items,
+                outcomes={"prosecution.q01": outcome.incorrect("")},
+            ),
+        ]
 
     monkeypatch.setattr(cli, "grade", grade)
 
@@ -222,10 +286,18 @@ def graded_without_kernels(monkeypatch, calls):
 def one_item_assignment(folder):
     """The key of an assignment whose one notebook grades prosecution.q01 (1 point)."""
     folder.mkdir()
-    item = {"id": "prosecution.q01", "kind": "question", "points": 1,
-            "variable": "prosecution_q01"}
-    (folder / "assignment.json").write_text(json.dumps({"format": 1, "notebooks": [
-        {"notebook": "04-prosecution.ipynb", "items": [item], "max_score": 1}]}), "utf-8")
+    item = {"id": "prosecution.q01", "kind": "question", "points": 1, "variable": "prosecution_q01"}
+    (folder / "assignment.json").write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "notebooks": [
+                    {"notebook": "04-prosecution.ipynb", "items": [item], "max_score": 1}
+                ],
+            }
+        ),
+        "utf-8",
+    )
     return str(folder)
 
 
@@ -235,30 +307,62 @@ def test_grade_fills_the_lms_gradebook_and_lists_who_is_not_in_it(tmp_path, monk
     calls: list = []
     graded_without_kernels(monkeypatch, calls)
     export = tmp_path / "moodle.csv"
-    export.write_text("First name,Email address,HW1\nAna,ana@example.edu,\nBo,bo@example.edu,\n",
-                      "utf-8")
+    export.write_text(
+        "First name,Email address,HW1\nAna,ana@example.edu,\nBo,bo@example.edu,\n", "utf-8"
+    )
     out = tmp_path / "gradebook.csv"
-    assert main(["grade", "a.ipynb", "--out", str(out), "--lms-gradebook", str(export),
-                 "--lms-column", "HW1", "--assignment", one_item_assignment(tmp_path / "hw")]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                "a.ipynb",
+                "--out",
+                str(out),
+                "--lms-gradebook",
+                str(export),
+                "--lms-column",
+                "HW1",
+                "--assignment",
+                one_item_assignment(tmp_path / "hw"),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     filled = tmp_path / "moodle-filled.csv"
-    assert f"Filled 1 learner(s) into the column HW1 (matched on Email address): {filled}" in printed
+    assert (
+        f"Filled 1 learner(s) into the column HW1 (matched on Email address): {filled}" in printed
+    )
     assert "zoe@example.edu (zoe.ipynb) is not in the column Email address" in printed
     assert filled.read_text("utf-8").splitlines() == [
-        "First name,Email address,HW1", "Ana,ana@example.edu,1", "Bo,bo@example.edu,"]
+        "First name,Email address,HW1",
+        "Ana,ana@example.edu,1",
+        "Bo,bo@example.edu,",
+    ]
     assert out.exists() and (tmp_path / "gradebook-responses.csv").exists()
 
 
-@pytest.mark.parametrize("arguments, words", [
-    (["--lms-column", "HW1"], "--lms-gradebook and --lms-column go together"),
-    (["--lms-gradebook", "{export}", "--lms-column", "HW1", "--assignment", "{hw}"],
-     "has no column that identifies"),
-    (["--lms-gradebook", "{missing}", "--lms-column", "HW1", "--assignment", "{hw}"],
-     "Cannot read the LMS gradebook"),
-    (["--lms-gradebook", "{export}", "--lms-column", "HW1"], "--lms-gradebook needs --assignment"),
-])
-def test_a_bad_lms_request_stops_before_any_grading(tmp_path, monkeypatch, capsys, arguments,
-                                                     words):
+@pytest.mark.parametrize(
+    "arguments, words",
+    [
+        (["--lms-column", "HW1"], "--lms-gradebook and --lms-column go together"),
+        (
+            ["--lms-gradebook", "{export}", "--lms-column", "HW1", "--assignment", "{hw}"],
+            "has no column that identifies",
+        ),
+        (
+            ["--lms-gradebook", "{missing}", "--lms-column", "HW1", "--assignment", "{hw}"],
+            "Cannot read the LMS gradebook",
+        ),
+        (
+            ["--lms-gradebook", "{export}", "--lms-column", "HW1"],
+            "--lms-gradebook needs --assignment",
+        ),
+    ],
+)
+def test_a_bad_lms_request_stops_before_any_grading(
+    tmp_path, monkeypatch, capsys, arguments, words
+):
     """No id column, an unreadable file, or a column without a file: exit 2 before a notebook
     runs, saying nothing was graded."""
     calls: list = []
@@ -266,8 +370,9 @@ def test_a_bad_lms_request_stops_before_any_grading(tmp_path, monkeypatch, capsy
     export = tmp_path / "grades.csv"
     export.write_text("Name,HW1\nAna,\n", "utf-8")
     hw = one_item_assignment(tmp_path / "hw")
-    arguments = [part.format(export=export, missing=tmp_path / "nowhere.csv", hw=hw)
-                 for part in arguments]
+    arguments = [
+        part.format(export=export, missing=tmp_path / "nowhere.csv", hw=hw) for part in arguments
+    ]
     out = tmp_path / "gradebook.csv"
     assert main(["grade", "a.ipynb", "--out", str(out), *arguments]) == 2
     error = capsys.readouterr().err
@@ -288,20 +393,39 @@ def test_an_output_in_the_way_stops_before_any_grading(tmp_path, monkeypatch, ca
     (tmp_path / "afile").write_text("not a folder", "utf-8")
     hw = one_item_assignment(tmp_path / "hw")
     for arguments, words in (
-            (["--out", str(tmp_path / "gradebook.csv"), "--lms-gradebook", str(export),
-              "--lms-column", "HW1", "--assignment", hw], "moodle-filled.csv is a folder"),
-            (["--out", str(tmp_path / "afile" / "gradebook.csv")], "afile is a file"),
-            (["--out", str(tmp_path / "g.csv"), "--feedback", str(tmp_path / "afile")],
-             "afile is a file")):
+        (
+            [
+                "--out",
+                str(tmp_path / "gradebook.csv"),
+                "--lms-gradebook",
+                str(export),
+                "--lms-column",
+                "HW1",
+                "--assignment",
+                hw,
+            ],
+            "moodle-filled.csv is a folder",
+        ),
+        (["--out", str(tmp_path / "afile" / "gradebook.csv")], "afile is a file"),
+        (
+            ["--out", str(tmp_path / "g.csv"), "--feedback", str(tmp_path / "afile")],
+            "afile is a file",
+        ),
+    ):
         assert main(["grade", "a.ipynb", *arguments]) == 2
         error = capsys.readouterr().err
         assert words in error and "Nothing was graded." in error and "Traceback" not in error
     assert calls == [] and sorted(path.name for path in tmp_path.iterdir()) == [
-        "afile", "hw", "moodle-filled.csv", "moodle.csv"]
+        "afile",
+        "hw",
+        "moodle-filled.csv",
+        "moodle.csv",
+    ]
 
 
-def test_an_output_that_fails_after_grading_is_saved_elsewhere_and_named(tmp_path, monkeypatch,
-                                                                        capsys):
+def test_an_output_that_fails_after_grading_is_saved_elsewhere_and_named(
+    tmp_path, monkeypatch, capsys
+):
     """A writer that still fails (its place taken while grading ran) does not stop the others;
     exit status 1 and a last line that names it and where its content went instead."""
     from tipcourse import cli

@@ -22,9 +22,9 @@ from test_grade import ITEMS, LOOP, WRONG, answers, cell, notebook
 
 import tipcourse
 from tipcourse import cli
-from tipcourse import cluster as on_dask
-from tipcourse.assign import assign
-from tipcourse.messages import message
+from tipcourse.instructor._assign import assign
+from tipcourse.instructor.grading import _cluster as on_dask
+from tipcourse.report.messages import message
 
 TIMEOUT = "20"  # seconds per notebook: the endless loop below uses all of it, twice
 
@@ -36,8 +36,10 @@ def in_ci() -> bool:
 def need_distributed() -> None:
     """Skip without distributed, saying how to install it; under CI=true, fail instead."""
     if importlib.util.find_spec("distributed") is None:
-        text = ("distributed is not installed, so grading on Dask is not tested: "
-                'pip install -e ".[test]"')
+        text = (
+            "distributed is not installed, so grading on Dask is not tested: "
+            'pip install -e ".[test]"'
+        )
         if in_ci():
             pytest.fail(f"{text} (CI=true: a failure, not a skip)", pytrace=False)
         pytest.skip(text)
@@ -114,23 +116,32 @@ def dask_cluster(request):
         assert not left, f"processes the cluster started were still running: {sorted(left)}"
 
     request.addfinalizer(stop)
-    cluster = LocalCluster(host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        host="127.0.0.1", n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
     opened.append(cluster)
     client = Client(cluster, set_as_default=False)
     opened.append(client)
     client.wait_for_workers(2)
     workers = client.run(os.getpid)
     assert len(set(workers.values()) - {os.getpid()}) == 2  # processes of their own
-    return {"address": cluster.scheduler_address, "client": client, "workers": workers,
-            "folders": set(client.run(os.getcwd).values())}
+    return {
+        "address": cluster.scheduler_address,
+        "client": client,
+        "workers": workers,
+        "folders": set(client.run(os.getcwd).values()),
+    }
 
 
 def write_submissions(folder: Path) -> list[str]:
     """A right, a wrong, a broken and an endless notebook; their file names."""
     folder.mkdir()
-    cases = {"good": notebook(answers()), "wrong": notebook(answers(**WRONG)),
-             "malformed": '{"cells": [', "loop": notebook([*answers()[:3], cell(LOOP), *answers()[3:]])}
+    cases = {
+        "good": notebook(answers()),
+        "wrong": notebook(answers(**WRONG)),
+        "malformed": '{"cells": [',
+        "loop": notebook([*answers()[:3], cell(LOOP), *answers()[3:]]),
+    }
     for name, text in cases.items():
         (folder / f"{name}.ipynb").write_text(text, "utf-8")
     return [f"{name}.ipynb" for name in cases]
@@ -145,8 +156,9 @@ def files(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_dask_gives_the_rows_and_feedback_of_local_grading(dask_cluster, tmp_path, monkeypatch,
-                                                          capsys):
+def test_dask_gives_the_rows_and_feedback_of_local_grading(
+    dask_cluster, tmp_path, monkeypatch, capsys
+):
     """Right, wrong, broken and timed-out notebooks: the same gradebook and feedback both ways."""
     names = write_submissions(tmp_path / "submissions")
     assign(tmp_path / "hw", items=ITEMS)
@@ -162,24 +174,39 @@ def test_dask_gives_the_rows_and_feedback_of_local_grading(dask_cluster, tmp_pat
     local, remote = rows(tmp_path / "local.csv"), rows(tmp_path / "dask.csv")
     assert remote == local
     summary = [(row["submission"], row["status"], row["score"]) for row in remote]
-    assert summary == [("good.ipynb", "ok", "5"), ("wrong.ipynb", "ok", "0"),
-                       ("malformed.ipynb", "invalid", "0"), ("loop.ipynb", "timeout", "1")]
+    assert summary == [
+        ("good.ipynb", "ok", "5"),
+        ("wrong.ipynb", "ok", "0"),
+        ("malformed.ipynb", "invalid", "0"),
+        ("loop.ipynb", "timeout", "1"),
+    ]
     assert [row[item] for item in ITEMS for row in remote[:1]] == ["1", "1", "1", "2"]
     assert files(tmp_path / "dask-feedback") == files(tmp_path / "local-feedback")
 
 
-def test_a_worker_with_another_tipcourse_stops_before_any_gradebook(dask_cluster, tmp_path,
-                                                                   monkeypatch, capsys):
+def test_a_worker_with_another_tipcourse_stops_before_any_gradebook(
+    dask_cluster, tmp_path, monkeypatch, capsys
+):
     """A worker whose tipcourse is not the grader's version is named; nothing is written."""
     (tmp_path / "good.ipynb").write_text(notebook(answers()), "utf-8")
     monkeypatch.setattr(on_dask, "__version__", "0.0.0-other")
     out = tmp_path / "gradebook.csv"
-    code = cli.main(["grade", str(tmp_path / "good.ipynb"), "--out", str(out),
-                     "--dask", dask_cluster["address"]])
+    code = cli.main(
+        [
+            "grade",
+            str(tmp_path / "good.ipynb"),
+            "--out",
+            str(out),
+            "--dask",
+            dask_cluster["address"],
+        ]
+    )
     error = capsys.readouterr().err
     assert code == 1
-    assert f"has tipcourse {tipcourse.__version__}, but this grader has tipcourse 0.0.0-other" \
-        in error and "Install tipcourse 0.0.0-other" in error
+    assert (
+        f"has tipcourse {tipcourse.__version__}, but this grader has tipcourse 0.0.0-other" in error
+        and "Install tipcourse 0.0.0-other" in error
+    )
     assert any(worker in error for worker in dask_cluster["workers"])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["good.ipynb"]
 
@@ -187,14 +214,15 @@ def test_a_worker_with_another_tipcourse_stops_before_any_gradebook(dask_cluster
 def test_a_connected_client_is_used_and_left_open(dask_cluster, tmp_path):
     """grade_on_dask takes a Client (as Dask Gateway gives one) and leaves it open; a file the
     grader cannot read is graded here, as locally, and a broken one on a worker."""
-    from tipcourse.grade import grade
+    from tipcourse.instructor.grading._grade import grade
 
     (tmp_path / "broken.ipynb").write_text("[1, 2, 3]", "utf-8")
     paths = [tmp_path / "missing.ipynb", tmp_path / "broken.ipynb"]
     client = dask_cluster["client"]
     remote = on_dask.grade_on_dask(paths, None, client)
-    assert [(r.submission, r.status, r.detail) for r in remote] == \
-        [(r.submission, r.status, r.detail) for r in grade(paths, None, jobs=1)]
+    assert [(r.submission, r.status, r.detail) for r in remote] == [
+        (r.submission, r.status, r.detail) for r in grade(paths, None, jobs=1)
+    ]
     assert [r.status for r in remote] == ["invalid", "invalid"]
     assert client.status == "running" and client.submit(len, "four").result() == 4
 
@@ -207,8 +235,9 @@ def test_an_address_that_does_not_answer_writes_nothing(tmp_path, capsys):
         port = probe.getsockname()[1]
     (tmp_path / "good.ipynb").write_text(notebook(answers()), "utf-8")
     address = f"tcp://127.0.0.1:{port}"
-    code = cli.main(["grade", str(tmp_path / "good.ipynb"), "--out", str(tmp_path / "g.csv"),
-                     "--dask", address])
+    code = cli.main(
+        ["grade", str(tmp_path / "good.ipynb"), "--out", str(tmp_path / "g.csv"), "--dask", address]
+    )
     error = capsys.readouterr().err
     assert code == 2
     assert f"No Dask scheduler answered at {address} within 5 seconds" in error
@@ -220,8 +249,9 @@ def test_an_address_that_does_not_answer_writes_nothing(tmp_path, capsys):
 def test_an_address_that_is_not_one_says_so(tmp_path, capsys):
     """A malformed address gets the same message, naming it, and exit 2."""
     need_distributed()
-    code = cli.main(["grade", "missing.ipynb", "--out", str(tmp_path / "g.csv"),
-                     "--dask", "http//127.0.0.1"])
+    code = cli.main(
+        ["grade", "missing.ipynb", "--out", str(tmp_path / "g.csv"), "--dask", "http//127.0.0.1"]
+    )
     error = capsys.readouterr().err
     assert code == 2 and "No Dask scheduler answered at http//127.0.0.1" in error
     assert list(tmp_path.iterdir()) == []
@@ -231,8 +261,16 @@ def test_without_distributed_one_line_says_what_to_install(tmp_path, monkeypatch
     """No distributed: one line with pip install "tipcourse[dask]", exit 2, nothing written."""
     monkeypatch.setitem(sys.modules, "distributed", None)  # its import now fails
     (tmp_path / "good.ipynb").write_text(notebook(answers()), "utf-8")
-    code = cli.main(["grade", str(tmp_path / "good.ipynb"), "--out", str(tmp_path / "g.csv"),
-                     "--dask", "tcp://127.0.0.1:8786"])
+    code = cli.main(
+        [
+            "grade",
+            str(tmp_path / "good.ipynb"),
+            "--out",
+            str(tmp_path / "g.csv"),
+            "--dask",
+            "tcp://127.0.0.1:8786",
+        ]
+    )
     error = capsys.readouterr().err
     assert code == 2
     assert error.splitlines() == [message("grade.dask.missing")]
@@ -275,8 +313,9 @@ def test_a_worker_that_cannot_sandbox_returns_rows_that_say_why(monkeypatch, ask
     unless --sandbox none was given, and its row says why."""
     monkeypatch.setattr(on_dask, "sandbox_problem", lambda: "bubblewrap is not installed (test)")
     monkeypatch.setattr(on_dask, "grade_one", lambda *args: pytest.fail("graded unsandboxed"))
-    row = on_dask.grade_submission(tipcourse.__version__, "a.ipynb", notebook(answers()).encode(),
-                                   None, 20, 1024, "en", asked)
+    row = on_dask.grade_submission(
+        tipcourse.__version__, "a.ipynb", notebook(answers()).encode(), None, 20, 1024, "en", asked
+    )
     assert row["status"] == "error" and row["items"] == []
     assert "cannot sandbox a kernel (bubblewrap is not installed (test))" in row["detail"]
     assert "--sandbox none" in row["detail"]
@@ -285,8 +324,10 @@ def test_a_worker_that_cannot_sandbox_returns_rows_that_say_why(monkeypatch, ask
 def test_only_an_explicit_none_grades_unsandboxed_on_a_worker(monkeypatch):
     monkeypatch.setattr(on_dask, "sandbox_problem", lambda: "bubblewrap is not installed (test)")
     seen = []
-    monkeypatch.setattr(on_dask, "grade_one", lambda *args: seen.append(args[-1]) or
-                        on_dask.Result(args[-2], "ok"))
-    row = on_dask.grade_submission(tipcourse.__version__, "a.ipynb", b"{}", None, 20, 1024, "en",
-                                   "none")
+    monkeypatch.setattr(
+        on_dask, "grade_one", lambda *args: seen.append(args[-1]) or on_dask.Result(args[-2], "ok")
+    )
+    row = on_dask.grade_submission(
+        tipcourse.__version__, "a.ipynb", b"{}", None, 20, 1024, "en", "none"
+    )
     assert row["status"] == "ok" and seen == ["none"]

@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tipcourse import messages
-from tipcourse.compare import (
+from tipcourse.engine.compare import (
     InputError,
     compare,
     describe,
@@ -17,6 +16,7 @@ from tipcourse.compare import (
     numbers_match,
     parse_number,
 )
+from tipcourse.report import messages
 
 
 @pytest.mark.parametrize(

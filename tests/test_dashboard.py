@@ -7,13 +7,18 @@ import re
 import pytest
 
 import tipcourse
-from tipcourse import kernel
-from tipcourse._store import record_attempt, set_learner
-from tipcourse.dashboard import progress
-from tipcourse.report import SECTION_NAMES
+from tipcourse.engine._store import record_attempt, set_learner
+from tipcourse.report._parse import SECTION_NAMES
+from tipcourse.views import kernel
+from tipcourse.views.dashboard import progress
 
 SECTION_TITLES = [
-    "Country profile", "Assessment", "Recommendations", "Prosecution", "Protection", "Prevention"
+    "Country profile",
+    "Assessment",
+    "Recommendations",
+    "Prosecution",
+    "Protection",
+    "Prevention",
 ]
 
 
@@ -79,8 +84,9 @@ def test_progress_in_a_kernel_offers_the_widget_beside_the_text(monkeypatch):
 def test_progress_counts_the_items_each_section_offers():
     """By default the dashboard's "available" column counts each section's questions and exercises."""
     items = [*tipcourse.questions(), *tipcourse.exercises()]
-    expected = {section: sum(item.section == section for item in items) for section in SECTION_NAMES}
+    expected = {
+        section: sum(item.section == section for item in items) for section in SECTION_NAMES
+    }
     table = progress().table
     assert dict(zip(table["section"], table["available"], strict=True)) == expected
     assert all(count >= 3 for count in expected.values())
-

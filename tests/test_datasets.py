@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import tipcourse
-from tipcourse import datasets
+from tipcourse.report import datasets
 
 
 def test_report_text_matches_its_recorded_checksum():
@@ -26,7 +26,11 @@ def test_report_metadata_says_what_and_whence():
     assert "public domain" in meta["licence"]
     assert "Refworld" in meta["source"] and "Disclaimer" in meta["source"]
     report = tipcourse.load_report()
-    assert (report.country, report.tier, report.year) == (meta["country"], meta["tier"], meta["report_year"])
+    assert (report.country, report.tier, report.year) == (
+        meta["country"],
+        meta["tier"],
+        meta["report_year"],
+    )
 
 
 def test_changed_report_text_is_refused(tmp_path, monkeypatch):
@@ -51,7 +55,9 @@ def test_tier_history_covers_2001_to_2025_with_citations():
     history = tipcourse.tier_history()
     assert list(history["report_year"]) == list(range(2001, 2026))
     for row in history.itertuples():
-        assert row.citation.startswith("U.S. Department of State, Trafficking in Persons Report"), row
+        assert row.citation.startswith("U.S. Department of State, Trafficking in Persons Report"), (
+            row
+        )
         assert str(row.report_year) in row.citation, row
     # What each row was checked against is shown too: for some years it is not the narrative cited.
     assert history["checked_against"].str.len().gt(10).all()
@@ -70,7 +76,10 @@ def test_every_less_certain_tier_says_why_in_plain_words():
     less_certain = history[history["confidence"] != "high"]
     assert list(less_certain["report_year"]) == [2004, 2008, 2009, 2023, 2024, 2025]
     assert less_certain["note"].str.len().gt(20).all()
-    assert "first report with a Tier 2 Watch List" in history.set_index("report_year").loc[2004, "note"]
+    assert (
+        "first report with a Tier 2 Watch List"
+        in history.set_index("report_year").loc[2004, "note"]
+    )
     assert not history["note"].str.contains("NOT read|docid|\\.com", regex=True).any()
 
 
@@ -90,13 +99,21 @@ def test_tiers_decode_the_panels_codes():
     assert panel["year"].between(1999, 2015).all()
     pairs = panel.drop_duplicates("tier_code")[["tier_code", "tier"]].dropna()
     assert dict(zip(pairs["tier_code"], pairs["tier"].astype(str), strict=True)) == {
-        1: "Tier 1", 2: "Tier 2", 3: "Tier 2 Watch List", 4: "Tier 3",
+        1: "Tier 1",
+        2: "Tier 2",
+        3: "Tier 2 Watch List",
+        4: "Tier 3",
     }
     assert (panel.loc[panel["tier_code"].isna(), "tier"] == "not ranked").all()
     counts = panel[panel["year"] == 2012]["tier"].value_counts()
     assert counts["not ranked"] == 7
     assert counts.sum() == 189
-    assert [counts[tier] for tier in ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")] == [32, 92, 41, 17]
+    assert [counts[tier] for tier in ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")] == [
+        32,
+        92,
+        41,
+        17,
+    ]
 
 
 def test_panel_licence_sits_beside_the_data():
@@ -110,7 +127,16 @@ def test_glossary_expansions_are_the_reports_own_words():
     """Where the glossary cites the report, its expansion stands in the report, with the acronym."""
     glossary = tipcourse.glossary()
     report = tipcourse.load_report()
-    assert {"FEVIMTRA", "SIEDO", "INM", "CNDH", "Provictima", "NGO", "TVPA", "Tier 2 Watch List"} <= set(glossary["term"])
+    assert {
+        "FEVIMTRA",
+        "SIEDO",
+        "INM",
+        "CNDH",
+        "Provictima",
+        "NGO",
+        "TVPA",
+        "Tier 2 Watch List",
+    } <= set(glossary["term"])
     assert set(glossary["source"]) == {"report", "background"}
     assert glossary["role"].str.len().gt(20).all()
     for row in glossary[glossary["source"] == "report"].itertuples():
@@ -145,7 +171,7 @@ def test_report_metadata_is_a_copy_that_load_report_does_not_read():
         "convictions_by_jurisdiction",
         "sentences_by_jurisdiction",
         "victims_identified",
-        "foreign_victim_outcomes",
+        "inm_victim_outcomes",
         "prevention_figures",
         "budget",
     ],

@@ -14,8 +14,8 @@ import pytest
 from nbclient import NotebookClient
 
 import tipcourse
-from tipcourse import display
-from tipcourse._questions import Option, Question
+from tipcourse.engine._questions import Option, Question
+from tipcourse.views import display
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
 UUID_LIKE = re.compile(
@@ -69,9 +69,15 @@ def test_options_appear_as_listed_for_every_learner():
 def test_markdown_escapes_formatting_in_bank_text():
     """Asterisks, underscores and angle brackets in bank text do not become formatting."""
     question = Question(
-        id="prosecution.t10", section="prosecution", type="single",
-        prompt="Is *this* <b>bold</b> or _not_?", answer="a", points=1, skill="remember",
-        hints=(), explanation="It is not.",
+        id="prosecution.t10",
+        section="prosecution",
+        type="single",
+        prompt="Is *this* <b>bold</b> or _not_?",
+        answer="a",
+        points=1,
+        skill="remember",
+        hints=(),
+        explanation="It is not.",
         evidence=(tipcourse.load_report().sections["prosecution"].sentences[0],),
         options=(Option("a", "[a link](x)"), Option("b", "`code`", "No.")),
     )
@@ -104,8 +110,12 @@ def test_static_forms_are_byte_identical_in_fresh_processes(tmp_path):
     """Two fresh processes, with different hash seeds, print the very same bundles."""
     outputs = []
     for seed in ("1", "2"):
-        environment = {**os.environ, "PYTHONHASHSEED": seed, "TIPCOURSE_LEARNER": "learner-a",
-                       "TIPCOURSE_HOME": str(tmp_path / "home")}
+        environment = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "TIPCOURSE_LEARNER": "learner-a",
+            "TIPCOURSE_HOME": str(tmp_path / "home"),
+        }
         result = subprocess.run(
             [sys.executable, "-c", FORMS], capture_output=True, env=environment, check=True
         )
@@ -150,8 +160,11 @@ def test_saved_outputs_pass_nbval_strict_comparison_on_a_second_run(tmp_path):
     """
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK_CELLS]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     outputs = [output for cell in notebook.cells for output in cell.outputs]
     widget_outputs = [output for output in outputs if display.WIDGET_VIEW in output.get("data", {})]
@@ -160,9 +173,21 @@ def test_saved_outputs_pass_nbval_strict_comparison_on_a_second_run(tmp_path):
     path = tmp_path / "quiz.ipynb"
     nbformat.write(notebook, path)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p",
-         "no:cacheprovider", "-q", str(path)],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 passed" in result.stdout
@@ -202,8 +227,11 @@ def test_markdown_characters_in_the_report_are_not_formatting():
 
 @pytest.mark.parametrize(
     "section, paragraph, words",
-    [("prosecution", 9, "paragraphs 1 to 5"), ("prosecution", 0, "no paragraph 0"),
-     ("crime", None, "use one of overview")],
+    [
+        ("prosecution", 9, "paragraphs 1 to 5"),
+        ("prosecution", 0, "no paragraph 0"),
+        ("crime", None, "use one of overview"),
+    ],
 )
 def test_a_wrong_section_or_paragraph_says_what_exists(section, paragraph, words):
     """A mistyped section or an out-of-range paragraph names the valid choices."""

@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 import tipcourse
-from tipcourse import session
-from tipcourse._exercises import ExerciseBankError, UnknownExerciseError, load_exercises
-from tipcourse.datasets import data_dir
-from tipcourse.report import SECTION_NAMES
+from tipcourse.engine import session
+from tipcourse.engine._exercises import ExerciseBankError, UnknownExerciseError, load_exercises
+from tipcourse.report._parse import SECTION_NAMES
+from tipcourse.report.datasets import data_dir
 
 ALL = tipcourse.exercises()
 EXERCISES = data_dir() / "exercises"
@@ -321,7 +321,9 @@ def test_a_reference_function_that_raises_is_not_blamed_on_the_learner(tmp_path)
     exercise = load_exercises(write_bank(tmp_path / "bank", broken))["prevention.e01"]
     outcome = exercise.evaluate(lambda names: len(names))
     assert outcome.status == "invalid"
-    assert "reference solution failed" in outcome.message and "not in your answer" in outcome.message
+    assert (
+        "reference solution failed" in outcome.message and "not in your answer" in outcome.message
+    )
     assert "ZeroDivisionError" in outcome.message
 
 
@@ -361,8 +363,8 @@ def test_every_starter_runs_and_leaves_the_exercise_unanswered(exercise):
 def test_a_grading_kernel_loads_every_exercise_sealed(monkeypatch):
     """With TIPCOURSE_GRADING=1 an exercise has no solution, hints or test arguments: solution()
     and expected() raise Sealed, and checking answers that it is not available."""
-    from tipcourse._exercises import EXERCISES
-    from tipcourse.banks import Sealed
+    from tipcourse.engine._exercises import EXERCISES
+    from tipcourse.engine.banks import Sealed
 
     monkeypatch.setenv("TIPCOURSE_GRADING", "1")
     for item in EXERCISES.load().values():

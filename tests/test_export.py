@@ -18,13 +18,13 @@ import pytest
 import yaml
 
 import tipcourse
-from tipcourse import _lms as lms
-from tipcourse import export
-from tipcourse._questions import load_bank
 from tipcourse.cli import build_parser, main
-from tipcourse.messages import message
-from tipcourse.report import SECTION_NAMES
-from tipcourse.session import evidence_pairs
+from tipcourse.engine._questions import load_bank
+from tipcourse.engine.session import evidence_pairs
+from tipcourse.instructor.lms import _export as export
+from tipcourse.instructor.lms import _formats as lms
+from tipcourse.report._parse import SECTION_NAMES
+from tipcourse.report.messages import message
 
 ALL = tipcourse.questions()
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
@@ -66,10 +66,10 @@ _WEIGHT = re.compile(r"%-*([0-9]{1,2})\.?([0-9]*)%")  # qformat_gift's $giftansw
 
 def _hold(text: str) -> str:
     """Escaped control characters out of the way, as qformat_gift::escapedchar_pre does."""
-    text = text.replace("\\\\", "\uE0FF")
+    text = text.replace("\\\\", "\ue0ff")
     for escape, held in _HELD.items():
         text = text.replace(escape, held)
-    return text.replace("\uE0FF", "\\")
+    return text.replace("\ue0ff", "\\")
 
 
 def _release(text: str) -> str:
@@ -112,8 +112,12 @@ def parse_gift(text: str) -> dict[str, dict]:
             answers, general = answers[:cut].strip(), answers[cut + 4 :]
         question_text = body[:start].strip()
         assert question_text.startswith("[html]")
-        found = {"category": category, "comment": comment, "text": _release(question_text[6:]),
-                 "general": _release(general)}
+        found = {
+            "category": category,
+            "comment": comment,
+            "text": _release(question_text[6:]),
+            "general": _release(general),
+        }
         if answers.startswith("#"):
             found["type"] = "numerical"
             answers, _, wrong = answers[1:].partition("~")
@@ -131,7 +135,8 @@ def parse_gift(text: str) -> dict[str, dict]:
             found["type"] = "match"
             found["pairs"] = [
                 tuple(_release(side) for side in pair.split("->", 1))
-                for pair in answers.split("=") if pair.strip()
+                for pair in answers.split("=")
+                if pair.strip()
             ]
         elif answers.split("#")[0].strip() in ("T", "TRUE", "F", "FALSE"):
             found["type"] = "truefalse"
@@ -166,8 +171,12 @@ def first_numeric_answer(answers, value: float):
 
 
 def numbers_to_try(question) -> list[float]:
-    tries = [question.answer, question.answer + margin(question),
-             question.answer - margin(question), question.answer * 10 + 7]
+    tries = [
+        question.answer,
+        question.answer + margin(question),
+        question.answer - margin(question),
+        question.answer * 10 + 7,
+    ]
     for found in question.ranges:
         tries += [found.low, found.high, (found.low + found.high) / 2]
     return tries
@@ -194,8 +203,11 @@ def moodle_text():
 @pytest.fixture(scope="module")
 def moodle(moodle_text):
     root = ET.fromstring(moodle_text)
-    return {element.findtext("name/text"): element for element in root.iter("question")
-            if element.get("type") != "category"}
+    return {
+        element.findtext("name/text"): element
+        for element in root.iter("question")
+        if element.get("type") != "category"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -222,8 +234,10 @@ def qti(qti_bytes):
 
 
 def item_feedback(item: ET.Element) -> dict[str, str]:
-    return {feedback.get("ident"): visible(feedback.findtext(f".//{QTI}mattext"))
-            for feedback in item.iter(f"{QTI}itemfeedback")}
+    return {
+        feedback.get("ident"): visible(feedback.findtext(f".//{QTI}mattext"))
+        for feedback in item.iter(f"{QTI}itemfeedback")
+    }
 
 
 # -- GIFT -------------------------------------------------------------------------------------
@@ -257,8 +271,11 @@ def test_gift_choices_keep_every_option_weight_and_feedback(question, gift):
     ]
     for (weight, _, feedback), option in zip(found["answers"], question.options, strict=True):
         assert visible(feedback) == tidy(option.feedback)
-        right = option.key in question.answer if question.type == "multiple" else (
-            option.key == question.answer)
+        right = (
+            option.key in question.answer
+            if question.type == "multiple"
+            else (option.key == question.answer)
+        )
         if question.type == "single":
             assert weight == (100 if right else 0)
         else:
@@ -352,15 +369,23 @@ def test_moodle_xml_keeps_type_points_id_hints_and_feedback(question, moodle):
     ]
     assert_general_feedback(question, visible(element.findtext("generalfeedback/text")))
     assert [t.findtext("text") for t in element.findall("tags/tag")] == [
-        "tipcourse", question.section, question.skill
+        "tipcourse",
+        question.section,
+        question.skill,
     ]
 
 
 def moodle_answers(element: ET.Element) -> list[tuple[float, str, str, str | None]]:
     """(fraction, text, feedback, tolerance) of each answer, in order."""
-    return [(float(a.get("fraction")) / 100, a.findtext("text") or "",
-             visible(a.findtext("feedback/text")), a.findtext("tolerance"))
-            for a in element.findall("answer")]
+    return [
+        (
+            float(a.get("fraction")) / 100,
+            a.findtext("text") or "",
+            visible(a.findtext("feedback/text")),
+            a.findtext("tolerance"),
+        )
+        for a in element.findall("answer")
+    ]
 
 
 @by_id([q for q in ALL if q.type in ("single", "multiple")])
@@ -384,8 +409,10 @@ def test_moodle_choices_score_every_selection_as_tipcourse_does(question, moodle
 @by_id([q for q in ALL if q.type == "truefalse"])
 def test_moodle_true_false_marks_the_right_word(question, moodle):
     """The right word is worth 100 %; the other carries the wrong-answer feedback."""
-    answers = {text: (fraction, feedback) for fraction, text, feedback, _ in
-               moodle_answers(moodle[question.id])}
+    answers = {
+        text: (fraction, feedback)
+        for fraction, text, feedback, _ in moodle_answers(moodle[question.id])
+    }
     right, wrong = ("true", "false") if question.answer else ("false", "true")
     assert answers[right] == (1.0, "")
     assert answers[wrong] == (0.0, tidy(question.wrong_feedback))
@@ -395,8 +422,10 @@ def test_moodle_true_false_marks_the_right_word(question, moodle):
 def test_moodle_numeric_gives_tipcourses_verdict_and_feedback(question, moodle):
     """At the answer, the edges of its tolerance and each known wrong range, Moodle agrees."""
     element = moodle[question.id]
-    answers = [(text, tolerance, fraction, feedback)
-               for fraction, text, feedback, tolerance in moodle_answers(element)]
+    answers = [
+        (text, tolerance, fraction, feedback)
+        for fraction, text, feedback, tolerance in moodle_answers(element)
+    ]
     assert answers[-1][0] == "*" and answers[-1][3] == tidy(question.wrong_feedback)
     for value in numbers_to_try(question):
         _, _, fraction, feedback = first_numeric_answer(answers, value)
@@ -431,10 +460,14 @@ def test_moodle_order_becomes_matching_with_the_items_feedback(question, moodle)
     element = moodle[question.id]
     assert element.findtext("shuffleanswers") == "false"
     texts = {o.key: tidy(o.text) for o in question.options}
-    pairs = [(visible(sub.findtext("text")), sub.findtext("answer/text"))
-             for sub in element.findall("subquestion")]
-    assert pairs == [(message("export.position", number=number), texts[key])
-                     for number, key in enumerate(question.answer, 1)]
+    pairs = [
+        (visible(sub.findtext("text")), sub.findtext("answer/text"))
+        for sub in element.findall("subquestion")
+    ]
+    assert pairs == [
+        (message("export.position", number=number), texts[key])
+        for number, key in enumerate(question.answer, 1)
+    ]
     for tag in ("partiallycorrectfeedback", "incorrectfeedback"):
         text = visible(element.findtext(f"{tag}/text"))
         assert all(tidy(o.feedback) in text for o in question.options)
@@ -472,8 +505,10 @@ def test_qti_items_keep_canvas_type_points_prompt_and_feedback(question, qti):
     """Title and identifier are the id; Canvas's type, points, prompt and evidence survive."""
     item = qti[question.id]
     assert item.get("title") == question.id
-    fields = {f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry")
-              for f in item.iter(f"{QTI}qtimetadatafield")}
+    fields = {
+        f.findtext(f"{QTI}fieldlabel"): f.findtext(f"{QTI}fieldentry")
+        for f in item.iter(f"{QTI}qtimetadatafield")
+    }
     assert fields["question_type"] == export.CANVAS_TYPES[question.question_type.lms]
     assert float(fields["points_possible"]) == question.points
     prompt = item.find(f"{QTI}presentation/{QTI}material/{QTI}mattext")
@@ -488,8 +523,10 @@ def test_qti_items_keep_canvas_type_points_prompt_and_feedback(question, qti):
 def test_qti_choices_keep_options_the_right_set_and_feedback(question, qti):
     """Each option is a choice; the scoring condition requires exactly the right ones."""
     item = qti[question.id]
-    labels = {label.get("ident"): visible(label.findtext(f".//{QTI}mattext"))
-              for label in item.iter(f"{QTI}response_label")}
+    labels = {
+        label.get("ident"): visible(label.findtext(f".//{QTI}mattext"))
+        for label in item.iter(f"{QTI}response_label")
+    }
     if question.type == "truefalse":
         texts = ["True", "False"]
         right_texts = {"True" if question.answer else "False"}
@@ -509,8 +546,11 @@ def test_qti_choices_keep_options_the_right_set_and_feedback(question, qti):
     refused = {labels[v.text] for v in group.findall(f"{QTI}not/{QTI}varequal")}
     assert refused == (set(texts) - right_texts if question.type == "multiple" else set())
     feedback = item_feedback(item)
-    assert {labels[ident.removesuffix("_fb")]: text for ident, text in feedback.items()
-            if ident != "general_fb"} == comments
+    assert {
+        labels[ident.removesuffix("_fb")]: text
+        for ident, text in feedback.items()
+        if ident != "general_fb"
+    } == comments
 
 
 @by_id([q for q in ALL if q.type == "numeric"])
@@ -521,8 +561,9 @@ def test_qti_numeric_uses_vargte_and_varlte_and_lists_the_wrong_range_advice(que
     assert float(condition.findtext(f".//{QTI}varequal")) == question.answer
     low = float(condition.findtext(f".//{QTI}vargte"))
     high = float(condition.findtext(f".//{QTI}varlte"))
-    assert (low, high) == pytest.approx((question.answer - margin(question),
-                                         question.answer + margin(question)))
+    assert (low, high) == pytest.approx(
+        (question.answer - margin(question), question.answer + margin(question))
+    )
     wrong = item_feedback(item)["general_incorrect_fb"]
     assert tidy(question.wrong_feedback) in wrong
     assert all(tidy(found.feedback) in wrong for found in question.ranges)
@@ -550,11 +591,12 @@ def test_qti_order_is_a_canvas_matching_question_of_positions(question, qti):
     assert [visible(row.findtext(f"{QTI}material/{QTI}mattext")) for row in rows] == [
         message("export.position", number=n) for n in range(1, len(question.options) + 1)
     ]
-    texts = {label.get("ident"): visible(label.findtext(f".//{QTI}mattext"))
-             for label in rows[0].iter(f"{QTI}response_label")}
+    texts = {
+        label.get("ident"): visible(label.findtext(f".//{QTI}mattext"))
+        for label in rows[0].iter(f"{QTI}response_label")
+    }
     by_key = {o.key: o for o in question.options}
-    adds = [c for c in item.iter(f"{QTI}respcondition")
-            if c.find(f"{QTI}setvar") is not None]
+    adds = [c for c in item.iter(f"{QTI}respcondition") if c.find(f"{QTI}setvar") is not None]
     assert len(adds) == len(rows)
     feedback = item_feedback(item)
     for row, key, add in zip(rows, question.answer, adds, strict=True):
@@ -572,28 +614,60 @@ def test_qti_order_is_a_canvas_matching_question_of_positions(question, qti):
 
 def tricky_items() -> list[dict]:
     """One question of each type whose texts hold XML's, HTML's and GIFT's special characters."""
-    common = {"section": "prosecution", "skill": "analyze", "points": 2.5,
-              "prompt": f"{TRICKY} prompt", "hints": [f"{TRICKY} hint"],
-              "explanation": f"{TRICKY} explanation", "evidence": [f"{TRICKY} evidence"]}
+    common = {
+        "section": "prosecution",
+        "skill": "analyze",
+        "points": 2.5,
+        "prompt": f"{TRICKY} prompt",
+        "hints": [f"{TRICKY} hint"],
+        "explanation": f"{TRICKY} explanation",
+        "evidence": [f"{TRICKY} evidence"],
+    }
     options = [
         {"key": key, "text": f"{TRICKY} option {key}", "feedback": f"{TRICKY} feedback {key}"}
         for key in "abcd"
     ]
     return [
         {**common, "id": "prosecution.q01", "type": "single", "options": options, "answer": "b"},
-        {**common, "id": "prosecution.q02", "type": "multiple", "options": options,
-         "answer": ["a", "c"]},
-        {**common, "id": "prosecution.q03", "type": "truefalse", "answer": False,
-         "wrong_feedback": f"{TRICKY} wrong"},
-        {**common, "id": "prosecution.q04", "type": "numeric", "answer": 2.5,
-         "relative_tolerance": 0.1, "wrong_feedback": f"{TRICKY} wrong",
-         "ranges": [{"min": -1, "max": 0, "feedback": f"{TRICKY} range"}]},
-        {**common, "id": "prosecution.q05", "type": "text",
-         "answer": 'x = {1} # "two" & <three>: ~four', "accept": ["Ünïcode -> ~ *star*"],
-         "wrong_feedback": f"{TRICKY} wrong",
-         "wrong_answers": [{"answers": ["y = {2} -> z"], "feedback": f"{TRICKY} advice"}]},
-        {**common, "id": "prosecution.q06", "type": "order", "options": options[:3],
-         "answer": ["c", "a", "b"]},
+        {
+            **common,
+            "id": "prosecution.q02",
+            "type": "multiple",
+            "options": options,
+            "answer": ["a", "c"],
+        },
+        {
+            **common,
+            "id": "prosecution.q03",
+            "type": "truefalse",
+            "answer": False,
+            "wrong_feedback": f"{TRICKY} wrong",
+        },
+        {
+            **common,
+            "id": "prosecution.q04",
+            "type": "numeric",
+            "answer": 2.5,
+            "relative_tolerance": 0.1,
+            "wrong_feedback": f"{TRICKY} wrong",
+            "ranges": [{"min": -1, "max": 0, "feedback": f"{TRICKY} range"}],
+        },
+        {
+            **common,
+            "id": "prosecution.q05",
+            "type": "text",
+            "answer": 'x = {1} # "two" & <three>: ~four',
+            "accept": ["Ünïcode -> ~ *star*"],
+            "wrong_feedback": f"{TRICKY} wrong",
+            "wrong_answers": [{"answers": ["y = {2} -> z"], "feedback": f"{TRICKY} advice"}],
+        },
+        {
+            **common,
+            "id": "prosecution.q06",
+            "type": "order",
+            "options": options[:3],
+            "answer": ["c", "a", "b"],
+        },
     ]
 
 
@@ -632,8 +706,11 @@ def test_moodle_xml_escapes_special_characters(tricky):
     """The XML parses, and every text comes back exactly; nothing of the prompt is left raw."""
     text = export.to_moodle_xml(tricky)
     assert TRICKY not in text and "3 < 5" not in text
-    questions = {e.findtext("name/text"): e for e in ET.fromstring(text).iter("question")
-                 if e.get("type") != "category"}
+    questions = {
+        e.findtext("name/text"): e
+        for e in ET.fromstring(text).iter("question")
+        if e.get("type") != "category"
+    }
     for question in tricky:
         element = questions[question.id]
         assert visible(element.findtext("questiontext/text")).startswith(f"{TRICKY} prompt")
@@ -657,8 +734,10 @@ def test_qti_escapes_special_characters(tricky):
         prompt = item.findtext(f"{QTI}presentation/{QTI}material/{QTI}mattext")
         assert visible(prompt).startswith(f"{TRICKY} prompt")
         assert_general_feedback(question, item_feedback(item)["general_fb"])
-    labels = [label.findtext(f".//{QTI}mattext")
-              for label in items["prosecution.q01"].iter(f"{QTI}response_label")]
+    labels = [
+        label.findtext(f".//{QTI}mattext")
+        for label in items["prosecution.q01"].iter(f"{QTI}response_label")
+    ]
     assert labels == [f"{TRICKY} option {k}" for k in "abcd"]
     values = [v.text for v in items["prosecution.q05"].iter(f"{QTI}varequal")]
     assert 'x = {1} # "two" & <three>: ~four' in values
@@ -679,9 +758,23 @@ def test_another_process_with_another_hash_seed_writes_the_same_bytes(tmp_path):
     out = tmp_path / "bank.zip"
     env = {**os.environ, "PYTHONHASHSEED": "12345", "TIPCOURSE_LANG": "en"}
     result = subprocess.run(
-        [sys.executable, "-m", "tipcourse", "export", "--format", "qti", "--out", str(out),
-         "--section", "prosecution"],
-        env=env, capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-m",
+            "tipcourse",
+            "export",
+            "--format",
+            "qti",
+            "--out",
+            str(out),
+            "--section",
+            "prosecution",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == export.to_qti(q for q in ALL if q.section == "prosecution")
@@ -715,10 +808,37 @@ def test_the_command_writes_the_file_and_says_where(file_format, tmp_path, capsy
 def test_sections_can_be_given_together_or_one_by_one(tmp_path, capsys):
     """--section a b and --section a --section b choose the same questions, in the bank's order."""
     first, second = tmp_path / "one.gift", tmp_path / "two.gift"
-    assert main(["export", "--format", "gift", "--out", str(first),
-                        "--section", "protection", "prosecution"]) == 0
-    assert main(["export", "--format", "gift", "--out", str(second),
-                        "--section", "prosecution", "--section", "protection"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "gift",
+                "--out",
+                str(first),
+                "--section",
+                "protection",
+                "prosecution",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "export",
+                "--format",
+                "gift",
+                "--out",
+                str(second),
+                "--section",
+                "prosecution",
+                "--section",
+                "protection",
+            ]
+        )
+        == 0
+    )
     assert first.read_bytes() == second.read_bytes()
     ids = list(parse_gift(first.read_text("utf-8")))
     assert ids == [q.id for q in ALL if q.section in ("prosecution", "protection")]
@@ -788,6 +908,7 @@ def test_an_unwritable_path_is_one_clear_line(where, tmp_path, capsys):
 
 def test_a_failed_write_is_one_clear_line(tmp_path, capsys, monkeypatch):
     """An error while writing (a full disk, no permission) gives one line and exit 1."""
+
     def refuse(self, data):
         raise PermissionError(13, "Permission denied")
 
@@ -795,7 +916,8 @@ def test_a_failed_write_is_one_clear_line(tmp_path, capsys, monkeypatch):
     out = tmp_path / "bank.gift"
     assert main(["export", "--format", "gift", "--out", str(out), "--section", "overview"]) == 1
     assert one_line_error(capsys) == message(
-        "export.cannot_write", path=out, reason="Permission denied")
+        "export.cannot_write", path=out, reason="Permission denied"
+    )
 
 
 def test_an_existing_folder_as_out_is_one_clear_line(tmp_path, capsys):
@@ -825,8 +947,13 @@ def test_bad_input_in_a_real_process_never_shows_a_traceback(tmp_path):
     ]
     env = {**os.environ, "TIPCOURSE_LANG": "en"}
     for arguments in cases:
-        result = subprocess.run([sys.executable, "-m", "tipcourse", "export", *arguments],
-                                env=env, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "tipcourse", "export", *arguments],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode != 0, arguments
         assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "Traceback" not in result.stderr

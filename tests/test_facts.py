@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import tipcourse
-from tipcourse._facts import QUALIFIERS
-from tipcourse._text import number_from_words as parse_number
+from tipcourse.report._facts import QUALIFIERS
+from tipcourse.report._text import number_from_words as parse_number
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,17 @@ def _fact(facts, fact_id):
 def test_facts_columns_and_size(facts):
     """There are 40 or more figures, with the documented columns and unique readable ids."""
     assert len(facts) >= 40
-    assert list(facts.columns)[:9] == ["id", "section", "measure", "value", "unit", "year", "actor", "qualifier", "quote"]
+    assert list(facts.columns)[:9] == [
+        "id",
+        "section",
+        "measure",
+        "value",
+        "unit",
+        "year",
+        "actor",
+        "qualifier",
+        "quote",
+    ]
     assert facts["id"].is_unique
     for fact_id, section in zip(facts["id"], facts["section"], strict=True):
         assert re.fullmatch(r"[a-z]+\.[a-z0-9_]+", fact_id)
@@ -48,12 +58,21 @@ def test_every_quote_states_its_number(facts):
         assert row.as_written in row.quote, row.id
         assert parse_number(row.as_written) == row.value, row.id
         written = re.sub(r"[$,]", "", row.as_written).split()[0]
-        assert re.search(rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)", row.quote.replace(",", ""), re.IGNORECASE), row.id
+        assert re.search(
+            rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)",
+            row.quote.replace(",", ""),
+            re.IGNORECASE,
+        ), row.id
 
 
 def test_qualifiers_are_stated_in_the_quote(facts):
     """'at least', 'over', 'up to' and 'under' are only given where the quote says so."""
-    spoken = {"at least": ["at least"], "over": ["over", "more than"], "up to": ["up to", "or fewer"], "under": ["under"]}
+    spoken = {
+        "at least": ["at least"],
+        "over": ["over", "more than"],
+        "up to": ["up to", "or fewer"],
+        "under": ["under"],
+    }
     for row in facts.itertuples():
         assert row.qualifier in QUALIFIERS, row.id
         if row.qualifier:
@@ -70,8 +89,17 @@ def test_values_are_numbers_and_years_are_calendar_years(facts):
 
 @pytest.mark.parametrize(
     "words, number",
-    [("six", 6), ("Eighteen", 18), ("14.5", 14.5), ("$4.2 million", 4_200_000), ("$313,000", 313_000),
-     ("20,000", 20_000), ("twenty-one", 21), ("one hundred", 100), ("2007", 2007)],
+    [
+        ("six", 6),
+        ("Eighteen", 18),
+        ("14.5", 14.5),
+        ("$4.2 million", 4_200_000),
+        ("$313,000", 313_000),
+        ("20,000", 20_000),
+        ("twenty-one", 21),
+        ("one hundred", 100),
+        ("2007", 2007),
+    ],
 )
 def test_parse_number_reads_the_reports_ways_of_writing(words, number):
     """Numbers in words, with commas, dollars and 'million' become numbers."""
@@ -89,7 +117,7 @@ def test_a_year_is_the_reports_only_where_its_sentence_names_it(facts, report):
     """year_source is "report" only where the figure's sentence gives the year; "course" marks
     the course's reading (the total "during the year", the undated state convictions), and the
     assessment's "at least 14", dated only "During the reporting period", has no year at all."""
-    from tipcourse._facts import YEAR_SOURCES
+    from tipcourse.report._facts import YEAR_SOURCES
 
     assert set(facts["year_source"]) <= set(YEAR_SOURCES)
     assert (facts["year"].isna() == (facts["year_source"] == "")).all()
@@ -123,7 +151,10 @@ def test_convictions_by_jurisdiction_add_up_to_the_reported_total(facts):
     assert set(table["jurisdiction"]) == {"SIEDO", "Mexico City", "Puebla", "Chiapas", "Yucatan"}
     assert table.set_index("jurisdiction").loc["SIEDO", "level"] == "federal"
     previous = tipcourse.convictions_by_jurisdiction(2010)
-    assert dict(zip(previous["jurisdiction"], previous["convictions"], strict=True)) == {"FEVIMTRA": 1, "Mexico City": 4}
+    assert dict(zip(previous["jurisdiction"], previous["convictions"], strict=True)) == {
+        "FEVIMTRA": 1,
+        "Mexico City": 4,
+    }
 
 
 def test_sentence_ranges_are_the_reports_beside_the_federal_laws_range(facts):

@@ -13,20 +13,100 @@ import pandas as pd
 import pytest
 
 import tipcourse
-from tipcourse._cells import answer_variable, form_call
+from tipcourse.instructor._cells import answer_variable, form_call
 
 CORPUS = [
-    "a", "b", "c", "d", "e", "z", "A", " (b) ", "b.", "[c]", "ab", "()", "[].", "", "   ",
-    "a, c", "A, C", "(a), (c)", "a c", "a;b", "c, a, b, d", "d c b a", "a, a",
-    ["a"], ["a", "c"], ["A", "(c)"], ["b", "a", "d", "c"], ["a", "a"], [], ("a", "b"), {"a", "c"},
-    [1, 2], ["a", 1], [[1], [2]], {"a": 1}, {"x": "y"},
-    True, False, "True", "True.", "false", "FALSE!", "sí", "Verdadero", "no", "yes", "maybe",
-    14, 14.0, -1, 0, 3.5, "14", " 14 ", "1,000", "14.5", "92.5%", "92.5", "37.9 %", "$4.2 million",
-    "fourteen", "Eighteen", 1e300, 10**400, float("nan"), math.inf, -math.inf,
-    None, ..., "Yucatán", "yucatan", "Puebla", "FEVIMTRA", "Nuevo León", "墨西哥", "Ωμέγα", "ñ",
-    "x" * 1500, "x" * 20_000, b"a", bytearray(b"b"), 3 + 4j, object(), len,
-    [float("nan")], [1, 10**400], [14, 13], pd.Series([1, 2]), pd.Series(["a"]),
-    pd.DataFrame({"agency": ["INM"], "victims": [1]}), pd.DataFrame(),
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "z",
+    "A",
+    " (b) ",
+    "b.",
+    "[c]",
+    "ab",
+    "()",
+    "[].",
+    "",
+    "   ",
+    "a, c",
+    "A, C",
+    "(a), (c)",
+    "a c",
+    "a;b",
+    "c, a, b, d",
+    "d c b a",
+    "a, a",
+    ["a"],
+    ["a", "c"],
+    ["A", "(c)"],
+    ["b", "a", "d", "c"],
+    ["a", "a"],
+    [],
+    ("a", "b"),
+    {"a", "c"},
+    [1, 2],
+    ["a", 1],
+    [[1], [2]],
+    {"a": 1},
+    {"x": "y"},
+    True,
+    False,
+    "True",
+    "True.",
+    "false",
+    "FALSE!",
+    "sí",
+    "Verdadero",
+    "no",
+    "yes",
+    "maybe",
+    14,
+    14.0,
+    -1,
+    0,
+    3.5,
+    "14",
+    " 14 ",
+    "1,000",
+    "14.5",
+    "92.5%",
+    "92.5",
+    "37.9 %",
+    "$4.2 million",
+    "fourteen",
+    "Eighteen",
+    1e300,
+    10**400,
+    float("nan"),
+    math.inf,
+    -math.inf,
+    None,
+    ...,
+    "Yucatán",
+    "yucatan",
+    "Puebla",
+    "FEVIMTRA",
+    "Nuevo León",
+    "墨西哥",
+    "Ωμέγα",
+    "ñ",
+    "x" * 1500,
+    "x" * 20_000,
+    b"a",
+    bytearray(b"b"),
+    3 + 4j,
+    object(),
+    len,
+    [float("nan")],
+    [1, 10**400],
+    [14, 13],
+    pd.Series([1, 2]),
+    pd.Series(["a"]),
+    pd.DataFrame({"agency": ["INM"], "victims": [1]}),
+    pd.DataFrame(),
 ]
 
 
@@ -35,14 +115,25 @@ def variants(item) -> list:
     if item.kind == "question":
         answer = item.answer
         if isinstance(answer, tuple):
-            return [list(answer), answer, ", ".join(answer), " ".join(answer).upper(),
-                    list(answer)[:-1], [*answer, answer[0]]]
+            return [
+                list(answer),
+                answer,
+                ", ".join(answer),
+                " ".join(answer).upper(),
+                list(answer)[:-1],
+                [*answer, answer[0]],
+            ]
         return [answer, str(answer), f" {answer} ".upper()]
     expected = item.expected()
     found = [expected]
     if isinstance(expected, list):
-        found += [tuple(expected), set(expected), [*expected, "x"], [str(v) for v in expected],
-                  expected[:-1]]
+        found += [
+            tuple(expected),
+            set(expected),
+            [*expected, "x"],
+            [str(v) for v in expected],
+            expected[:-1],
+        ]
     if isinstance(expected, (pd.Series, pd.DataFrame)):
         found += [expected.head(1), expected.to_dict()]
     if isinstance(expected, pd.Series):
@@ -82,7 +173,7 @@ def test_check_form_works_in_a_sealed_grading_kernel():
     values = ["a", "A, C", "True.", "14", 14, "92.5%", [1, 2], ["a"], None, float("nan")]
     code = (
         "import tipcourse, json\n"
-        "from tipcourse import _exercises, _questions, banks\n"
+        "from tipcourse.engine import _exercises, _questions, banks\n"
         "assert banks.grading()\n"
         f"lines = {lines!r}\n"
         f"values = {values!r}\n".replace("nan", "float('nan')")
@@ -92,9 +183,12 @@ def test_check_form_works_in_a_sealed_grading_kernel():
         "assert 'course' not in vars(_exercises.EXERCISES), 'check_form loaded the exercises'\n"
     )
     env = {**os.environ, "TIPCOURSE_GRADING": "1"}
-    sealed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env, timeout=120)
+    sealed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert sealed.returncode == 0, sealed.stderr
-    here = [[eval(line, {"tipcourse": tipcourse, name: value}).valid for value in values]
-            for name, line in lines]
+    here = [
+        [eval(line, {"tipcourse": tipcourse, name: value}).valid for value in values]
+        for name, line in lines
+    ]
     assert sealed.stdout.strip() == str(here).replace("True", "true").replace("False", "false")

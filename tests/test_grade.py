@@ -18,9 +18,11 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse import cli, gradebook, outcome
-from tipcourse import grade as grading
-from tipcourse.assign import assign
+from tipcourse import cli
+from tipcourse.engine import outcome
+from tipcourse.instructor._assign import assign
+from tipcourse.instructor.grading import _grade as grading
+from tipcourse.instructor.grading import _gradebook as gradebook
 
 ITEMS = ["prosecution.q01", "prosecution.q06", "prosecution.e01", "prosecution.e02"]
 SECRET = f"tipcourse-secret-{uuid.uuid4().hex}"
@@ -48,32 +50,44 @@ def answers(q01="18", q06=Q06_TEXT, e01=E01, e02=E02, learner='"Ana"'):
         cell(f"learner = {learner}", role="learner"),
         cell(f"prosecution_q01 = {q01}", role="answer", question="prosecution.q01"),
         cell(f"prosecution_q06 = {q06}", role="answer", question="prosecution.q06"),
-        cell(f"{e01}\ntipcourse.exercise('prosecution.e01').check(total_convictions)",
-             role="answer", exercise="prosecution.e01"),
+        cell(
+            f"{e01}\ntipcourse.exercise('prosecution.e01').check(total_convictions)",
+            role="answer",
+            exercise="prosecution.e01",
+        ),
         cell(e02, role="answer", exercise="prosecution.e02"),
     ]
 
 
 def notebook(cells):
     made = nbformat.v4.new_notebook()
-    made.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    made.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     made.metadata["tipcourse"] = {"assignment": {"notebook": "hw.ipynb", "items": ITEMS}}
     made.cells = cells
     return nbformat.writes(made)
 
 
-WRONG = dict(q01="12", q06=repr(Q06_WRONG), e01="total_convictions = 99", e02="route_case = lambda suspects: 'SIEDO'")
+WRONG = dict(
+    q01="12",
+    q06=repr(Q06_WRONG),
+    e01="total_convictions = 99",
+    e02="route_case = lambda suspects: 'SIEDO'",
+)
 
 MONKEYPATCH = f"""
-import builtins, json, tipcourse, tipcourse._questions, tipcourse._exercises, tipcourse.compare
-from tipcourse import outcome
+import builtins, json, tipcourse, tipcourse.engine._questions, tipcourse.engine._exercises, tipcourse.engine.compare
+from tipcourse.engine import outcome
 class Always:
     def __getattr__(self, name):
         return lambda *args, **kwargs: outcome.correct("Correct")
 tipcourse.question = tipcourse.exercise = lambda *args: Always()
-tipcourse._questions.Question.evaluate = lambda self, answer: outcome.correct("Correct")
-tipcourse._exercises.Exercise.evaluate = lambda self, value: outcome.correct("Correct")
-tipcourse.compare.compare = lambda *args, **kwargs: None
+tipcourse.engine._questions.Question.evaluate = lambda self, answer: outcome.correct("Correct")
+tipcourse.engine._exercises.Exercise.evaluate = lambda self, value: outcome.correct("Correct")
+tipcourse.engine.compare.compare = lambda *args, **kwargs: None
 json.dumps = lambda *args, **kwargs: '{{"prosecution.q01": 18, "prosecution.q06": "{Q06}"}}'
 builtins.globals = lambda: {{"prosecution_q01": 18, "prosecution_q06": "{Q06}"}}
 get_ipython().user_expressions = lambda expressions: {{
@@ -144,7 +158,7 @@ BLANK = dict(q01="...", q06="...", e01="total_convictions = ...", e02="route_cas
 # solution and the expected value. In the grading kernel the package is sealed.
 LOOKUP_QUESTION = """
 import tipcourse
-from tipcourse._questions import load_bank
+from tipcourse.engine._questions import load_bank
 
 def look_up(question_id):
     found = None
@@ -191,10 +205,14 @@ def lookups():
     """The small assignment answered only by asking the package for the key."""
     made = answers(**BLANK)
     for index, (item, variable, kind) in enumerate(
-            [("prosecution.q01", "prosecution_q01", LOOKUP_QUESTION),
-             ("prosecution.q06", "prosecution_q06", LOOKUP_QUESTION),
-             ("prosecution.e01", "total_convictions", LOOKUP_EXERCISE),
-             ("prosecution.e02", "route_case", LOOKUP_EXERCISE)], 2):
+        [
+            ("prosecution.q01", "prosecution_q01", LOOKUP_QUESTION),
+            ("prosecution.q06", "prosecution_q06", LOOKUP_QUESTION),
+            ("prosecution.e01", "total_convictions", LOOKUP_EXERCISE),
+            ("prosecution.e02", "route_case", LOOKUP_EXERCISE),
+        ],
+        2,
+    ):
         made[index].source = kind.format(item=item, variable=variable)
     return made
 
@@ -205,11 +223,21 @@ def build_batch(folder: Path) -> dict[str, Path]:
         "wrong": notebook(answers(**WRONG)),
         "blank": notebook(answers(**BLANK)),
         "lookup": notebook(lookups()),
-        "monkeypatch": notebook([*answers(**WRONG)[:2], cell(MONKEYPATCH), *answers(**WRONG)[2:],
-                                 cell("tipcourse.question('prosecution.q01').check(12)")]),
+        "monkeypatch": notebook(
+            [
+                *answers(**WRONG)[:2],
+                cell(MONKEYPATCH),
+                *answers(**WRONG)[2:],
+                cell("tipcourse.question('prosecution.q01').check(12)"),
+            ]
+        ),
         "fake_output": notebook([*answers(**WRONG), cell(FAKE_OUTPUT)]),
-        "after_the_fact": notebook([*answers(**WRONG), cell(
-            f"prosecution_q01 = 18\nprosecution_q06 = {Q06!r}\ntotal_convictions = 14")]),
+        "after_the_fact": notebook(
+            [
+                *answers(**WRONG),
+                cell(f"prosecution_q01 = 18\nprosecution_q06 = {Q06!r}\ntotal_convictions = 14"),
+            ]
+        ),
         "search": notebook([cell(SEARCH, role="answer", question="prosecution.q01")]),
         "loop": notebook([*answers()[:3], cell(LOOP), *answers()[3:]]),
         "memory": notebook([*answers()[:3], cell(MEMORY), *answers()[3:]]),
@@ -270,8 +298,14 @@ def batch(tmp_path_factory):
     os.environ["GRADER_SECRET"] = SECRET  # the grader's environment must not reach a kernel
     progress = io.StringIO()
     try:
-        results = grading.grade(list(paths.values()), None, jobs=2, timeout=25, memory_mb=2500,
-                                progress=lambda done, total: cli.progress_bar(done, total, progress))
+        results = grading.grade(
+            list(paths.values()),
+            None,
+            jobs=2,
+            timeout=25,
+            memory_mb=2500,
+            progress=lambda done, total: cli.progress_bar(done, total, progress),
+        )
     finally:
         del os.environ["GRADER_SECRET"]
         tempfile.mkdtemp = mkdtemp
@@ -285,10 +319,15 @@ def batch(tmp_path_factory):
     gradebook.write_feedback(results, out / "feedback")
     rows = list(csv.DictReader(open(out / "gradebook.csv", encoding="utf-8")))
     return {
-        "paths": paths, "folder": folder, "before": before, "temp": temp,
-        "grader_folders": [Path(folder) for folder in made
-                           if Path(folder).name.startswith("tipcourse-grade-")],
-        "rows": {Path(row["submission"]).stem: row for row in rows}, "out": out,
+        "paths": paths,
+        "folder": folder,
+        "before": before,
+        "temp": temp,
+        "grader_folders": [
+            Path(folder) for folder in made if Path(folder).name.startswith("tipcourse-grade-")
+        ],
+        "rows": {Path(row["submission"]).stem: row for row in rows},
+        "out": out,
         "results": {Path(result.submission).stem: result for result in results},
         "progress": progress.getvalue(),
     }
@@ -301,7 +340,12 @@ def row(batch, name):
 def test_a_correct_notebook_scores_full_marks_with_its_learner(batch):
     """Right answers of every kind (number, key, table sum, function) earn every point."""
     good = row(batch, "good")
-    assert (good["status"], good["learner"], good["score"], good["max_score"]) == ("ok", "Ana", "5", "5")
+    assert (good["status"], good["learner"], good["score"], good["max_score"]) == (
+        "ok",
+        "Ana",
+        "5",
+        "5",
+    )
     assert [good[item] for item in ITEMS] == ["1", "1", "1", "2"]
 
 
@@ -319,7 +363,7 @@ def test_wrong_answers_score_zero_and_feedback_gives_hints_not_answers(batch):
     question = tipcourse.question("prosecution.q01")
     assert "✗" in text and "Hint: " + " ".join(question.hints[0].split()) in text
     assert question.explanation.split(".")[0] not in text
-    assert "return \"FEVIMTRA\" if suspects <= 3" not in text and "14" not in text
+    assert 'return "FEVIMTRA" if suspects <= 3' not in text and "14" not in text
     good = (batch["out"] / "feedback" / "good.md").read_text("utf-8")
     assert good.count("✓ Correct") == 4 and "Hint" not in good
 
@@ -382,8 +426,10 @@ def test_child_processes_are_killed_with_the_kernel(batch):
     assert child_processes() == []
 
 
-@pytest.mark.parametrize("name, words", [
-    ("malformed", "broken JSON"), ("not_notebook", "not"), ("a_list", "not a Jupyter notebook")])
+@pytest.mark.parametrize(
+    "name, words",
+    [("malformed", "broken JSON"), ("not_notebook", "not"), ("a_list", "not a Jupyter notebook")],
+)
 def test_a_file_that_is_not_a_notebook_is_invalid(batch, name, words):
     """Broken JSON and JSON that is no notebook get status invalid, score 0, and a reason."""
     found = row(batch, name)
@@ -415,15 +461,26 @@ def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
     """assign → grade end to end: the key notebook of 04 scores the maximum, the student one 0."""
     assign(tmp_path / "hw", notebooks=["04"])
     out = tmp_path / "gradebook.csv"
-    code = cli.main(["grade", str(tmp_path / "hw" / "key" / "04-prosecution.ipynb"),
-                     str(tmp_path / "hw" / "student" / "04-prosecution.ipynb"),
-                     "--out", str(out), "--assignment", str(tmp_path / "hw"), "--jobs", "2"])
+    code = cli.main(
+        [
+            "grade",
+            str(tmp_path / "hw" / "key" / "04-prosecution.ipynb"),
+            str(tmp_path / "hw" / "student" / "04-prosecution.ipynb"),
+            "--out",
+            str(out),
+            "--assignment",
+            str(tmp_path / "hw"),
+            "--jobs",
+            "2",
+        ]
+    )
     assert code == 0
     key_row, student_row = list(csv.DictReader(open(out, encoding="utf-8")))
     manifest = json.loads((tmp_path / "hw" / "assignment.json").read_text("utf-8"))
     # Every point but the reflection's, which waits for a score given by hand.
-    by_hand = sum(item["points"] for item in manifest["notebooks"][0]["items"]
-                  if item["kind"] == "written")
+    by_hand = sum(
+        item["points"] for item in manifest["notebooks"][0]["items"] if item["kind"] == "written"
+    )
     assert by_hand == 5 and key_row["manual_pending"] == "1"
     assert key_row["status"] == "ok"
     assert float(key_row["score"]) == manifest["notebooks"][0]["max_score"] - by_hand
@@ -433,11 +490,16 @@ def test_the_answer_key_of_a_real_notebook_earns_every_point(tmp_path):
     # Written work goes to the manual-grading file, not the responses.
     items = [info for info in manifest["notebooks"][0]["items"] if info["kind"] != "written"]
     assert [(r["submission"], r["item"]) for r in responses] == [
-        (path, info["id"]) for path in (key_row["submission"], student_row["submission"])
-        for info in items]
+        (path, info["id"])
+        for path in (key_row["submission"], student_row["submission"])
+        for info in items
+    ]
     key_answers = {r["item"]: r for r in responses if r["submission"] == key_row["submission"]}
-    single = next(info["id"] for info in items if info.get("options")
-                  and tipcourse.question(info["id"]).type == "single")
+    single = next(
+        info["id"]
+        for info in items
+        if info.get("options") and tipcourse.question(info["id"]).type == "single"
+    )
     assert key_answers[single]["answer"] == tipcourse.question(single).answer  # its letter
     assert sum(float(r["points"]) for r in key_answers.values()) == float(key_row["score"])
     assert {r["answer"] for r in responses if r["submission"] == student_row["submission"]} == {""}
@@ -448,19 +510,33 @@ def test_the_responses_file_records_each_answer_as_given(tmp_path):
     as a short repr, a function as "function", nothing for a missing answer, the points, and no
     cell a spreadsheet would run as a formula."""
     choice = {"options": ["x", "y", "z"]}
-    items = [{"id": "prosecution.q02", "kind": "question", "points": 2, **choice},
-             {"id": "overview.q02", "kind": "question", "points": 1, **choice},
-             {"id": "overview.q03", "kind": "question", "points": 1, **choice},
-             {"id": "prosecution.q01", "kind": "question", "points": 1},
-             {"id": "prosecution.e02", "kind": "exercise", "points": 2},
-             {"id": "prosecution.q03", "kind": "question", "points": 1},
-             {"id": "prosecution.q04", "kind": "question", "points": 1}]
-    result = grading.Result("=HYPERLINK(1).ipynb", "ok", learner="@ana", items=items,
-                            outcomes={"prosecution.q02": outcome.correct("yes"),
-                                      "overview.q02": outcome.partial(0.5, "half")})
-    result.answers = {"prosecution.q02": " (B) ", "overview.q02": ["A", "c"],
-                      "overview.q03": "b, D", "prosecution.q01": -18.5,
-                      "prosecution.e02": lambda suspects: "SIEDO", "prosecution.q03": "-1+1"}
+    items = [
+        {"id": "prosecution.q02", "kind": "question", "points": 2, **choice},
+        {"id": "overview.q02", "kind": "question", "points": 1, **choice},
+        {"id": "overview.q03", "kind": "question", "points": 1, **choice},
+        {"id": "prosecution.q01", "kind": "question", "points": 1},
+        {"id": "prosecution.e02", "kind": "exercise", "points": 2},
+        {"id": "prosecution.q03", "kind": "question", "points": 1},
+        {"id": "prosecution.q04", "kind": "question", "points": 1},
+    ]
+    result = grading.Result(
+        "=HYPERLINK(1).ipynb",
+        "ok",
+        learner="@ana",
+        items=items,
+        outcomes={
+            "prosecution.q02": outcome.correct("yes"),
+            "overview.q02": outcome.partial(0.5, "half"),
+        },
+    )
+    result.answers = {
+        "prosecution.q02": " (B) ",
+        "overview.q02": ["A", "c"],
+        "overview.q03": "b, D",
+        "prosecution.q01": -18.5,
+        "prosecution.e02": lambda suspects: "SIEDO",
+        "prosecution.q03": "-1+1",
+    }
     out = gradebook.write_responses([result], tmp_path / "gradebook-responses.csv")
     assert out == gradebook.responses_path(tmp_path / "gradebook.csv")
     rows = list(csv.reader(open(out, encoding="utf-8")))
@@ -471,8 +547,9 @@ def test_the_responses_file_records_each_answer_as_given(tmp_path):
         ["'=HYPERLINK(1).ipynb", "'@ana", "overview.q03", "b,d", "0"],
         ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q01", "'-18.5", "0"],
         ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.e02", "function", "0"],
-        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q03", "\'-1+1\'", "0"],
-        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q04", "", "0"]]
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q03", "'-1+1'", "0"],
+        ["'=HYPERLINK(1).ipynb", "'@ana", "prosecution.q04", "", "0"],
+    ]
 
 
 def test_a_letter_is_read_against_the_options_the_handout_showed():

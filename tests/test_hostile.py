@@ -24,13 +24,14 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse import _folder, cli
-from tipcourse._decode import Unreadable, decode
-from tipcourse._folder import SubmissionFolder, remove_tree
-from tipcourse.analyze import analysis
-from tipcourse.assign import assign
-from tipcourse.grade import grade
-from tipcourse.manual import read_manual, write_manual
+from tipcourse import cli
+from tipcourse.instructor._analyze import analysis
+from tipcourse.instructor._assign import assign
+from tipcourse.instructor.grading import _folder
+from tipcourse.instructor.grading._decode import Unreadable, decode
+from tipcourse.instructor.grading._folder import SubmissionFolder, remove_tree
+from tipcourse.instructor.grading._grade import grade
+from tipcourse.instructor.grading._manual import read_manual, write_manual
 
 ESCAPE = "\x1b[31mred\x1b[0m"
 LONG = "word " * 40_000  # 200,000 characters: over csv's default field limit of 131,072
@@ -53,20 +54,29 @@ def handout(hw: Path) -> tuple[dict, nbformat.NotebookNode]:
 
 
 def role(notebook: nbformat.NotebookNode, name: str) -> list:
-    return [cell for cell in notebook.cells
-            if cell.get("metadata", {}).get("tipcourse", {}).get("role") == name]
+    return [
+        cell
+        for cell in notebook.cells
+        if cell.get("metadata", {}).get("tipcourse", {}).get("role") == name
+    ]
 
 
-def variant(key: nbformat.NotebookNode, learner: str, reflection: str | None = None,
-            choice: str | None = None, extra: str | None = None) -> str:
+def variant(
+    key: nbformat.NotebookNode,
+    learner: str,
+    reflection: str | None = None,
+    choice: str | None = None,
+    extra: str | None = None,
+) -> str:
     """The key notebook answered as given: its learner, its reflection, one choice answer."""
     notebook = nbformat.from_dict(json.loads(json.dumps(key)))
     role(notebook, "learner")[0].source = f"learner = {learner!r}"
     if reflection is not None:
         role(notebook, "written")[0].source = "*Your reflection:*\n\n" + reflection
     if choice is not None:
-        answer = next(cell for cell in role(notebook, "answer")
-                      if "question" in cell.metadata["tipcourse"])
+        answer = next(
+            cell for cell in role(notebook, "answer") if "question" in cell.metadata["tipcourse"]
+        )
         variable = answer.source.split("=")[0].strip()
         answer.source = f"{variable} = {choice!r}"
     if extra is not None:
@@ -81,16 +91,21 @@ def graded(tmp_path_factory):
     manifest, key = handout(root / "hw")
     # An item removed from the bank after assign: still in the manifest, gone from the bank.
     manifest["notebooks"][0]["items"].append(
-        {"id": "prosecution.e99", "kind": "exercise", "points": 2, "variable": "gone"})
+        {"id": "prosecution.e99", "kind": "exercise", "points": 2, "variable": "gone"}
+    )
     (root / "hw" / "assignment.json").write_text(json.dumps(manifest), "utf-8")
     subs = root / "submissions"
     subs.mkdir()
     normal = subs / "normal.ipynb"
     normal.write_text(variant(key, "s0042@uni.example", "My own words."), "utf-8")
-    (subs / "surrogate.ipynb").write_text(variant(
-        key, " S0042@UNI.EXAMPLE ", "\ud800 " + LONG, choice="\ud800", extra=DEEP), "utf-8")
-    odd = [os.fsencode(str(subs)) + b"/latin1-\xe9.ipynb",
-           os.fsencode(str(subs / f"{ESCAPE}\nname.ipynb")), os.fsencode(str(subs / "-h.ipynb"))]
+    (subs / "surrogate.ipynb").write_text(
+        variant(key, " S0042@UNI.EXAMPLE ", "\ud800 " + LONG, choice="\ud800", extra=DEEP), "utf-8"
+    )
+    odd = [
+        os.fsencode(str(subs)) + b"/latin1-\xe9.ipynb",
+        os.fsencode(str(subs / f"{ESCAPE}\nname.ipynb")),
+        os.fsencode(str(subs / "-h.ipynb")),
+    ]
     for number, name in enumerate(odd):
         with open(name, "w", encoding="utf-8") as handle:
             handle.write(variant(key, f"odd{number}@uni.example"))
@@ -109,14 +124,36 @@ def graded(tmp_path_factory):
     try:
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = stdout, stderr
-        code = cli.main(["grade", str(subs), "--out", str(out), "--assignment", str(root / "hw"),
-                         "--jobs", "2", "--timeout", "120", "--lms-gradebook", str(export),
-                         "--lms-column", "HW1"])
+        code = cli.main(
+            [
+                "grade",
+                str(subs),
+                "--out",
+                str(out),
+                "--assignment",
+                str(root / "hw"),
+                "--jobs",
+                "2",
+                "--timeout",
+                "120",
+                "--lms-gradebook",
+                str(export),
+                "--lms-column",
+                "HW1",
+            ]
+        )
     finally:
         sys.stdout, sys.stderr = old
         tempfile.tempdir = saved
-    return {"code": code, "out": out, "root": root, "temp": temp, "stdout": stdout.getvalue(),
-            "stderr": stderr.getvalue(), "export": export}
+    return {
+        "code": code,
+        "out": out,
+        "root": root,
+        "temp": temp,
+        "stdout": stdout.getvalue(),
+        "stderr": stderr.getvalue(),
+        "export": export,
+    }
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -136,7 +173,8 @@ def test_every_output_is_written_complete_and_the_run_succeeds(graded):
     assert found["normal.ipynb"]["status"] == "ok"
     responses = rows(graded["out"].with_name("gradebook-responses.csv"))
     assert {Path(row["submission"]).name for row in responses} == {
-        name for name, row in found.items() if row["status"] != "invalid"}
+        name for name, row in found.items() if row["status"] != "invalid"
+    }
     assert len(list((graded["out"].parent / "gradebook-feedback").glob("*.md"))) == 9
 
 
@@ -154,14 +192,24 @@ def test_a_lone_surrogate_and_a_long_reflection_are_written_and_read_back(graded
 
 def test_the_manual_sheet_is_replaced_only_by_a_complete_one(tmp_path):
     """A re-grade whose text holds a lone surrogate rewrites the sheet whole: scores kept."""
-    from tipcourse.grade import Result
+    from tipcourse.instructor.grading._grade import Result
 
     items = [{"id": "prosecution.r01", "kind": "written", "points": 5}]
-    first = Result("a.ipynb", "ok", items=items, texts={"prosecution.r01": "fine"},
-                   manual={"prosecution.r01": 4.0})
+    first = Result(
+        "a.ipynb",
+        "ok",
+        items=items,
+        texts={"prosecution.r01": "fine"},
+        manual={"prosecution.r01": 4.0},
+    )
     sheet = write_manual([first], tmp_path / "gradebook-manual.csv")
-    again = Result("a.ipynb", "ok", items=items, texts={"prosecution.r01": "\udcff bad"},
-                   manual={"prosecution.r01": 4.0})
+    again = Result(
+        "a.ipynb",
+        "ok",
+        items=items,
+        texts={"prosecution.r01": "\udcff bad"},
+        manual={"prosecution.r01": 4.0},
+    )
     write_manual([again], sheet)
     assert read_manual(sheet).scores == {("a.ipynb", "prosecution.r01"): 4.0}
     assert [path.name for path in tmp_path.iterdir()] == ["gradebook-manual.csv"]
@@ -170,7 +218,9 @@ def test_the_manual_sheet_is_replaced_only_by_a_complete_one(tmp_path):
 def test_links_pipes_folders_and_devices_are_refused_without_blocking(graded):
     found = by_name(graded)
     assert (found["link.ipynb"]["status"], found["link.ipynb"]["detail"]) == (
-        "invalid", "a symbolic link, not a file: not followed")
+        "invalid",
+        "a symbolic link, not a file: not followed",
+    )
     assert found["pipe.ipynb"]["detail"] == "a named pipe, not a file: not read"
     assert found["folder.ipynb"]["detail"] == "a folder, not a notebook file"
     assert found["device.ipynb"]["detail"] == "a device, not a file: not read"
@@ -188,7 +238,7 @@ def test_odd_file_names_are_graded_and_never_printed_raw(graded):
 
 
 def test_two_submissions_of_one_learner_are_both_reported_and_not_chosen_between(graded):
-    """" S0042@UNI.EXAMPLE " is s0042@uni.example: both rows stay, the run says so, and the LMS
+    """ " S0042@UNI.EXAMPLE " is s0042@uni.example: both rows stay, the run says so, and the LMS
     fill leaves that learner out instead of taking either score."""
     found = by_name(graded)
     assert found["normal.ipynb"]["learner"] == "s0042@uni.example"
@@ -238,12 +288,15 @@ def test_remove_tree_handles_what_rmtree_cannot(tmp_path):
     remove_tree(tmp_path / "absent")  # nothing there: nothing to do
 
 
-@pytest.mark.parametrize("claim", [
-    {"__t": "ndarray", "dtype": "U300000000", "v": ["a", "b"]},
-    {"__t": "ndarray", "dtype": "(100000000,)f8", "v": [1.0]},
-    {"__t": "npscalar", "dtype": "V900000000", "v": 1},
-    {"__t": "ndarray", "dtype": "float64", "v": [[0.0] * 1000] * 10_000},
-])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        {"__t": "ndarray", "dtype": "U300000000", "v": ["a", "b"]},
+        {"__t": "ndarray", "dtype": "(100000000,)f8", "v": [1.0]},
+        {"__t": "npscalar", "dtype": "V900000000", "v": 1},
+        {"__t": "ndarray", "dtype": "float64", "v": [[0.0] * 1000] * 10_000},
+    ],
+)
 def test_an_array_claiming_a_huge_dtype_or_size_is_not_built(claim):
     """Checked before numpy allocates anything: an unusable answer, not gigabytes."""
     assert isinstance(decode(claim), Unreadable)
@@ -254,7 +307,7 @@ import sys, resource
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from test_hostile import memory_notebook
-from tipcourse.grade import grade
+from tipcourse.instructor.grading._grade import grade
 path = Path({folder!r}) / "memory.ipynb"
 path.write_text(memory_notebook(), "utf-8")
 [row] = grade([path], None, jobs=1, timeout=120, sandbox="none")
@@ -267,11 +320,14 @@ def memory_notebook() -> str:
     """A notebook that answers with a fake array claiming a dtype of 1.2 GB per element, then
     raises an error whose message is 100 MB."""
     made = nbformat.v4.new_notebook()
-    made.metadata["tipcourse"] = {"assignment": {"notebook": "hw.ipynb",
-                                                 "items": ["prosecution.q01"]}}
-    fake = ("class Fake:\n    __module__ = 'numpy'\n    dtype = 'U300000000'\n    ndim = 1\n"
-            "    size = 2\n    def tolist(self):\n        return ['a', 'b']\n"
-            "prosecution_q01 = Fake()")
+    made.metadata["tipcourse"] = {
+        "assignment": {"notebook": "hw.ipynb", "items": ["prosecution.q01"]}
+    }
+    fake = (
+        "class Fake:\n    __module__ = 'numpy'\n    dtype = 'U300000000'\n    ndim = 1\n"
+        "    size = 2\n    def tolist(self):\n        return ['a', 'b']\n"
+        "prosecution_q01 = Fake()"
+    )
     answer = nbformat.v4.new_code_cell(fake)
     answer.metadata["tipcourse"] = {"role": "answer", "question": "prosecution.q01"}
     made.cells = [answer, nbformat.v4.new_code_cell("raise ValueError('x' * 100_000_000)")]
@@ -283,9 +339,13 @@ def test_the_graders_memory_stays_bounded_whatever_the_kernel_sends(tmp_path):
     whose error message is 100 MB (dropped unread: the row says so, the answer before counts):
     the grader's peak stays far below what reading either takes (685 MB for the message)."""
     script = HOSTILE_MEMORY.format(tests=str(Path(__file__).parent), folder=str(tmp_path))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(
-                              Path(tipcourse.__file__).parent.parent)})
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(Path(tipcourse.__file__).parent.parent)},
+    )
     status, detail, answer, peak = (part.strip() for part in done.stdout.split("|"))
     assert status == "error" and "a message over 48 MB" in detail, done.stderr[-2000:]
     assert answer == "<array of U>"
@@ -295,8 +355,9 @@ def test_the_graders_memory_stays_bounded_whatever_the_kernel_sends(tmp_path):
 def small(cells: list[str], learner_code: str) -> str:
     """A notebook of one graded question whose learner cell runs ``learner_code``."""
     made = nbformat.v4.new_notebook()
-    made.metadata["tipcourse"] = {"assignment": {"notebook": "hw.ipynb",
-                                                 "items": ["prosecution.q01"]}}
+    made.metadata["tipcourse"] = {
+        "assignment": {"notebook": "hw.ipynb", "items": ["prosecution.q01"]}
+    }
     learner = nbformat.v4.new_code_cell(learner_code)
     learner.metadata["tipcourse"] = {"role": "learner"}
     made.cells = [learner, *(nbformat.v4.new_code_cell(source) for source in cells)]
@@ -334,14 +395,21 @@ MOUNTINFO = """\
 """
 
 
-@pytest.mark.parametrize("cgroup, mountinfo, expected", [
-    ("0::/user.slice/grader.scope\n", MOUNTINFO, "/sys/fs/cgroup/unified/user.slice/grader.scope"),
-    ("0::/\n", MOUNTINFO.replace("/sys/fs/cgroup/unified", "/sys/fs/cgroup"), "/sys/fs/cgroup"),
-    ("4:memory:/docker/abc\n", MOUNTINFO, None),  # cgroup v1 only
-    ("0::/a\n", MOUNTINFO.replace("cgroup2 cgroup2", "tmpfs tmpfs"), None),  # v2 not mounted
-])
+@pytest.mark.parametrize(
+    "cgroup, mountinfo, expected",
+    [
+        (
+            "0::/user.slice/grader.scope\n",
+            MOUNTINFO,
+            "/sys/fs/cgroup/unified/user.slice/grader.scope",
+        ),
+        ("0::/\n", MOUNTINFO.replace("/sys/fs/cgroup/unified", "/sys/fs/cgroup"), "/sys/fs/cgroup"),
+        ("4:memory:/docker/abc\n", MOUNTINFO, None),  # cgroup v1 only
+        ("0::/a\n", MOUNTINFO.replace("cgroup2 cgroup2", "tmpfs tmpfs"), None),  # v2 not mounted
+    ],
+)
 def test_the_graders_own_cgroup_is_found_from_proc(cgroup, mountinfo, expected):
-    from tipcourse._cgroup import own_cgroup
+    from tipcourse.instructor.grading._cgroup import own_cgroup
 
     found = own_cgroup(cgroup, mountinfo)
     assert (str(found) if found else None) == expected
@@ -349,7 +417,7 @@ def test_the_graders_own_cgroup_is_found_from_proc(cgroup, mountinfo, expected):
 
 def test_a_host_without_cgroup_v2_limits_says_why_and_grading_goes_on():
     """Here or anywhere: either a cgroup to make kernels' cgroups below, or a reason."""
-    from tipcourse._cgroup import cgroups
+    from tipcourse.instructor.grading._cgroup import cgroups
 
     place, why = cgroups()
     assert (place is None) == bool(why)
@@ -358,12 +426,15 @@ def test_a_host_without_cgroup_v2_limits_says_why_and_grading_goes_on():
 def test_a_kernels_first_process_joins_its_cgroup_before_it_runs(tmp_path):
     """The shell before the kernel writes its own pid to cgroup.procs, then becomes the kernel
     (same pid), so every child the kernel starts is in the cgroup from its start."""
-    from tipcourse._bwrap import joining
+    from tipcourse.instructor.grading._bwrap import joining
 
     procs = tmp_path / "cgroup.procs"
     procs.write_text("")
-    done = subprocess.run([*joining(procs, None), sys.executable, "-c",
-                           "import os; print(os.getpid())"], capture_output=True, text=True)
+    done = subprocess.run(
+        [*joining(procs, None), sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+    )
     assert procs.read_text().strip() == done.stdout.strip()
     assert joining(None, None) == []
 
@@ -375,7 +446,7 @@ def test_a_kernel_that_fails_after_it_started_is_stopped(monkeypatch):
 
     from jupyter_client import KernelManager
 
-    from tipcourse._sandbox import Kernel
+    from tipcourse.instructor.grading._kernel import Kernel
 
     def broken(self, **kwargs):
         raise RuntimeError("no client (test)")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import tipcourse
-from tipcourse import messages
-from tipcourse.messages import message
+from tipcourse.report import messages
+from tipcourse.report.messages import message
 
 PACKAGE = Path(tipcourse.__file__).resolve().parent
 LOCALES = PACKAGE / "locales"
@@ -68,7 +68,8 @@ def test_no_catalogue_entry_is_empty_or_untranslated():
     english, spanish = load("en"), load("es")
     assert [key for key, text in {**english, **spanish}.items() if not text.strip()] == []
     same = [
-        key for key in english
+        key
+        for key in english
         if key.startswith(("progress.", "cli.")) and english[key] == spanish[key]
     ]
     assert same == []
@@ -142,10 +143,12 @@ def test_set_language_reads_bcp47_tags(tag):
 
 def test_tipcourse_lang_in_a_new_process():
     """A fresh Python process with TIPCOURSE_LANG=es speaks Spanish from the start."""
-    code = "from tipcourse.messages import message; print(message('progress.column.score'))"
+    code = "from tipcourse.report.messages import message; print(message('progress.column.score'))"
     result = subprocess.run(
-        [sys.executable, "-c", code], env={"TIPCOURSE_LANG": "es", "PATH": ""},
-        capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        env={"TIPCOURSE_LANG": "es", "PATH": ""},
+        capture_output=True,
+        text=True,
     )
     assert result.stdout.strip() == "Puntuación"
 
@@ -195,8 +198,10 @@ def hard_coded_strings(source: str) -> list[tuple[int, str]]:
     for call in _calls(tree):
         func = call.func
         shown: list[ast.AST] = []
-        writes_to_terminal = _callee(call) == "write" and isinstance(func, ast.Attribute) and (
-            getattr(func.value, "attr", "") in {"stdout", "stderr"}
+        writes_to_terminal = (
+            _callee(call) == "write"
+            and isinstance(func, ast.Attribute)
+            and (getattr(func.value, "attr", "") in {"stdout", "stderr"})
         )
         if _callee(call) in PRINTING or writes_to_terminal:
             shown += call.args
@@ -212,7 +217,7 @@ def hard_coded_strings(source: str) -> list[tuple[int, str]]:
     return found
 
 
-VIOLATIONS = '''
+VIOLATIONS = """
 import warnings, sys
 import ipywidgets as widgets
 from ipywidgets import Button
@@ -231,7 +236,7 @@ parser.add_argument("--x", help="what x does")
 widgets.HTML(value="<b>Progress</b>")
 print("yes" if ok else "no")
 print("{} answered".format(count))
-'''
+"""
 
 ALLOWED = '''
 """A docstring with words."""
@@ -256,7 +261,8 @@ def test_the_hard_coded_text_scan_finds_each_kind_of_violation():
     """The scan flags each line of the sample of violations, and nothing in the allowed sample."""
     flagged_lines = {line for line, _ in hard_coded_strings(VIOLATIONS)}
     expected = {
-        number for number, line in enumerate(VIOLATIONS.splitlines(), 1)
+        number
+        for number, line in enumerate(VIOLATIONS.splitlines(), 1)
         if "(" in line and "import" not in line
     }
     assert flagged_lines == expected

@@ -17,9 +17,9 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse.authoring import BEGIN, END, ROLES, SourceError, build, read_sources, workload
-from tipcourse.banks import ITEM_ID
-from tipcourse.messages import message
+from tipcourse.engine.banks import ITEM_ID
+from tipcourse.report.messages import message
+from tipcourse.views.authoring import BEGIN, END, ROLES, SourceError, build, read_sources, workload
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = read_sources(ROOT / "course")
@@ -75,8 +75,11 @@ def test_each_notebook_was_saved_after_running_top_to_bottom(source):
     """Every code cell ran, in order, once: the saved outputs are those of a clean run."""
     counts = [cell.execution_count for cell in code_cells(saved(source))]
     assert counts == list(range(1, len(counts) + 1))
-    assert all(output.output_type != "error" for cell in code_cells(saved(source))
-               for output in cell.outputs)
+    assert all(
+        output.output_type != "error"
+        for cell in code_cells(saved(source))
+        for output in cell.outputs
+    )
 
 
 @content
@@ -104,9 +107,14 @@ def test_every_content_notebook_opens_and_closes_the_same_way(source):
 def test_every_content_notebook_has_charts_exercises_and_questions(source):
     """At least 2 described charts, 3 code exercises and 6 self-check questions."""
     notebook = saved(source)
-    charts = [cell for cell in code_cells(notebook)
-              if re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{40,}"',
-                           outputs_text(cell, "text/html"))]
+    charts = [
+        cell
+        for cell in code_cells(notebook)
+        if re.search(
+            r'<img src="data:image/png;base64,[^"]+" alt="[^"]{40,}"',
+            outputs_text(cell, "text/html"),
+        )
+    ]
     assert len(charts) >= 2
     exercises = [cell for cell in code_cells(notebook) if role(cell) == "answer"]
     assert len(exercises) >= 3
@@ -153,8 +161,11 @@ def test_every_paragraph_of_the_report_is_evidence_for_an_item():
         for quote in item.evidence:
             location = report.locate(quote)
             covered.add((location.section, location.paragraph))
-    wanted = {(name, number) for name, section in report.sections.items()
-              for number in range(len(section.paragraphs))}
+    wanted = {
+        (name, number)
+        for name, section in report.sections.items()
+        for number in range(len(section.paragraphs))
+    }
     assert sorted(wanted - covered) == []
 
 
@@ -226,8 +237,11 @@ def test_a_broken_source_names_the_file_and_what_to_fix(tmp_path, text, words):
 
 def test_a_source_builds_text_code_and_exercise_cells(tmp_path):
     """Markdown becomes text cells (split at +++), python blocks code, {exercise} three cells."""
-    write(tmp_path, "01-topic.md", FRONT + "Intro\n+++\nMore\n```python\nx = 1\n```\n"
-          "```{exercise} prosecution.e01\n```\n")
+    write(
+        tmp_path,
+        "01-topic.md",
+        FRONT + "Intro\n+++\nMore\n```python\nx = 1\n```\n```{exercise} prosecution.e01\n```\n",
+    )
     sources = read_sources(tmp_path)
     cells = build(sources[0], sources).cells
     body = cells[3:-2]
@@ -241,21 +255,31 @@ def test_a_source_builds_text_code_and_exercise_cells(tmp_path):
 
 def test_every_cell_carries_its_role_and_a_discussion_its_items(tmp_path):
     """Reading, question, exercise, discussion: assign and the tests act on these roles."""
-    write(tmp_path, "01-topic.md", FRONT + "Look for the verbs.\n"
-          '```python\ntipcourse.reading("prosecution", 1)\n```\n'
-          '```python reading\nprint(report.sections["prosecution"].sentences[0])\n```\n'
-          '```python\ntipcourse.show("prosecution.q07")\n```\n'
-          "```{exercise} prosecution.e01\n```\n"
-          "+++ discuss\nThe reforms did three things.\n+++\nNext, jurisdiction.\n")
+    write(
+        tmp_path,
+        "01-topic.md",
+        FRONT + "Look for the verbs.\n"
+        '```python\ntipcourse.reading("prosecution", 1)\n```\n'
+        '```python reading\nprint(report.sections["prosecution"].sentences[0])\n```\n'
+        '```python\ntipcourse.show("prosecution.q07")\n```\n'
+        "```{exercise} prosecution.e01\n```\n"
+        "+++ discuss\nThe reforms did three things.\n+++\nNext, jurisdiction.\n",
+    )
     sources = read_sources(tmp_path)
     cells = build(sources[0], sources).cells
     roles = [(role(cell), cell.metadata["tipcourse"].get("items")) for cell in cells]
     assert roles[:3] == [("opening", None), ("content-note", None), ("setup", None)]
     assert roles[3:-2] == [
-        ("commentary", None), ("reading", None), ("reading", None),
-        ("question", ["prosecution.q07"]), ("exercise", ["prosecution.e01"]), ("answer", None),
-        ("help", None), ("discussion", ["prosecution.q07", "prosecution.e01"]),
-        ("commentary", None)]
+        ("commentary", None),
+        ("reading", None),
+        ("reading", None),
+        ("question", ["prosecution.q07"]),
+        ("exercise", ["prosecution.e01"]),
+        ("answer", None),
+        ("help", None),
+        ("discussion", ["prosecution.q07", "prosecution.e01"]),
+        ("commentary", None),
+    ]
     assert roles[-2:] == [("key-points", None), ("navigation", None)]
     assert all(role(cell) in ROLES for cell in cells)
 
@@ -264,11 +288,15 @@ def test_building_a_notebook_leaves_the_callers_environment_alone(tmp_path, monk
     """execute gives the kernel its learner and language without changing os.environ."""
     import os
 
-    from tipcourse.authoring import execute
+    from tipcourse.views.authoring import execute
 
     monkeypatch.setenv("TIPCOURSE_LANG", "es")
     before = dict(os.environ)
-    write(tmp_path, "01-topic.md", FRONT + "```python\nimport os\nprint(os.environ['TIPCOURSE_LANG'])\n```\n")
+    write(
+        tmp_path,
+        "01-topic.md",
+        FRONT + "```python\nimport os\nprint(os.environ['TIPCOURSE_LANG'])\n```\n",
+    )
     sources = read_sources(tmp_path)
     notebook = execute(build(sources[0], sources), tmp_path)
     assert notebook.cells[3].outputs[0]["text"].strip() == "en"
@@ -278,8 +306,12 @@ def test_building_a_notebook_leaves_the_callers_environment_alone(tmp_path, monk
 def test_the_time_a_notebook_takes_is_measured_from_what_it_asks(tmp_path):
     """Words at 120 a minute, a minute a code cell, 8 an exercise, 2 a question, rounded up to 5."""
     text = " ".join(["word"] * 600)
-    write(tmp_path, "01-topic.md", FRONT + text + "\n```python\nx = 1\n```\n"
-          "```{exercise} prosecution.e01\n```\n```python\ntipcourse.show('prosecution.q01')\n```\n")
+    write(
+        tmp_path,
+        "01-topic.md",
+        FRONT + text + "\n```python\nx = 1\n```\n"
+        "```{exercise} prosecution.e01\n```\n```python\ntipcourse.show('prosecution.q01')\n```\n",
+    )
     source = read_sources(tmp_path)[0]
     load = workload(source)
     assert (load.code_cells, load.exercises, load.questions) == (2, 1, 1)
@@ -380,18 +412,23 @@ def test_no_notebook_shows_an_exercises_computed_answer(item):
     as data it fills the very tables that learners compute from.
     """
     report_text = " ".join(
-        " ".join(section.text for section in tipcourse.load_report().sections.values()).split())
+        " ".join(section.text for section in tipcourse.load_report().sections.values()).split()
+    )
     anywhere, alone = _giveaway_forms(item.expected())
-    anywhere = {form for form in anywhere if not re.search(
-        r"(?<![\d.])" + re.escape(form) + r"(?!\d)", report_text)}
+    anywhere = {
+        form
+        for form in anywhere
+        if not re.search(r"(?<![\d.])" + re.escape(form) + r"(?!\d)", report_text)
+    }
     found = []
     for source in SOURCES:
         text = _page_text(saved(source))
         for form in anywhere:
             pattern = r"(?<![\d.])" + re.escape(form) + r"(?!\d)" if form[0].isdigit() else None
-            if (re.search(pattern, text) if pattern else form in text):
+            if re.search(pattern, text) if pattern else form in text:
                 found.append((source.notebook_name, form))
-        lines = {line.strip() for cell in saved(source).cells
-                 for line in outputs_text(cell).splitlines()}
+        lines = {
+            line.strip() for cell in saved(source).cells for line in outputs_text(cell).splitlines()
+        }
         found += [(source.notebook_name, form) for form in alone if form in lines]
     assert not found, found

@@ -5,8 +5,8 @@ import sqlite3
 
 import pytest
 
-from tipcourse import outcome as outcomes
-from tipcourse.outcome import Outcome, render_markdown, render_text
+from tipcourse.engine import outcome as outcomes
+from tipcourse.engine.outcome import Outcome, render_markdown, render_text
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_record_saves_usable_attempts_only(recorded_attempts):
 
 def test_a_progress_store_that_fails_says_so_but_returns_the_outcome(monkeypatch, capsys):
     """A locked progress database does not hide the learner's result: one line says why."""
-    from tipcourse import _store
+    from tipcourse.engine import _store
 
     def locked():
         raise sqlite3.OperationalError("database is locked")
@@ -82,7 +82,7 @@ def test_a_progress_store_that_fails_says_so_but_returns_the_outcome(monkeypatch
 
 def test_an_outcome_shows_in_words_wherever_it_is_printed():
     """repr() (a terminal, a plain-text notebook output) gives the symbol, the word and the message."""
-    from tipcourse.outcome import correct, unanswered
+    from tipcourse.engine.outcome import correct, unanswered
 
     assert repr(correct("Well done.")) == str(correct("Well done.")) == "✓ Correct: Well done."
     assert repr(unanswered("Replace ...")).startswith("– ")

@@ -35,9 +35,15 @@ def test_public_api_is_explicit():
     """Every name in __all__ exists, and the foundation's names are there."""
     for name in tipcourse.__all__:
         assert hasattr(tipcourse, name), name
-    assert {"load_report", "parse_report", "ReportFormatError", "facts", "tier_history", "tiers", "glossary"} <= set(
-        tipcourse.__all__
-    )
+    assert {
+        "load_report",
+        "parse_report",
+        "ReportFormatError",
+        "facts",
+        "tier_history",
+        "tiers",
+        "glossary",
+    } <= set(tipcourse.__all__)
 
 
 def test_command_line_help_and_version(tmp_path):
@@ -48,7 +54,10 @@ def test_command_line_help_and_version(tmp_path):
     assert help_text.returncode == 0
     assert "Trafficking in Persons Report" in help_text.stdout
     version = subprocess.run(
-        [sys.executable, "-m", "tipcourse", "--version"], cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-m", "tipcourse", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert version.stdout.strip() == f"tipcourse {tipcourse.__version__}"
 
@@ -56,7 +65,9 @@ def test_command_line_help_and_version(tmp_path):
 def test_console_script_is_installed(tmp_path):
     """The `tipcourse` command itself (not only `python -m tipcourse`) is on the environment's path."""
     script = Path(sys.executable).parent / ("tipcourse.exe" if os.name == "nt" else "tipcourse")
-    result = subprocess.run([str(script), "--version"], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(script), "--version"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.stdout.strip() == f"tipcourse {tipcourse.__version__}"
 
 
@@ -85,8 +96,20 @@ def wheel(tmp_path_factory):
     """A wheel built from this checkout, without network access."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
-        check=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=600,
     )
     (built,) = out.glob("tipcourse-*.whl")
     return built
@@ -114,18 +137,30 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
     """Installed from the wheel and used elsewhere, tipcourse reads its packaged data."""
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
-        check=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
     out = run_python(
-        "import tipcourse, tipcourse.datasets as d\n"
+        "import tipcourse, tipcourse.report.datasets as d\n"
         "r = tipcourse.load_report()\n"
         "print(tipcourse.__file__)\n"
         "print(d.data_dir())\n"
-        "from tipcourse.start import course_notebooks\n"
+        "from tipcourse.views.start import course_notebooks\n"
         "print(course_notebooks())\n"
         "print(r.country, r.tier, len(r.recommendations), len(tipcourse.facts()))\n",
         cwd=elsewhere,
@@ -140,7 +175,7 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
 
 def test_clone_finds_the_top_level_data_folder():
     """From the clone (or an editable install) the data folder is the repository's data/."""
-    from tipcourse.datasets import data_dir
+    from tipcourse.report.datasets import data_dir
 
     if Path(tipcourse.__file__).resolve().is_relative_to(ROOT):
         assert data_dir() == ROOT / "data"
@@ -156,8 +191,10 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     """The README's Python examples run as printed, so the README stays true; the recipes for a
     batch cluster or Dask Gateway must at least be valid Python."""
     readme = (ROOT / "README.md").read_text("utf-8")
-    blocks = [textwrap.dedent(block.split("```", 1)[0].rsplit("\n", 1)[0] + "\n")
-              for block in readme.split("```python\n")[1:]]
+    blocks = [
+        textwrap.dedent(block.split("```", 1)[0].rsplit("\n", 1)[0] + "\n")
+        for block in readme.split("```python\n")[1:]
+    ]
     assert blocks, "the README has no Python example"
     monkeypatch.chdir(tmp_path)
     ran = 0

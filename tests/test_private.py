@@ -11,12 +11,16 @@ import pytest
 import yaml
 
 import tipcourse
-from tipcourse.assign import assign
 from tipcourse.cli import main
+from tipcourse.instructor._assign import assign
 
 ROOT = Path(__file__).resolve().parent.parent
-RENAMED = {"prosecution.q02": "prosecution.q51", "prosecution.q06": "prosecution.q52",
-           "prosecution.e01": "prosecution.e51", "prosecution.e02": "prosecution.e52"}
+RENAMED = {
+    "prosecution.q02": "prosecution.q51",
+    "prosecution.q06": "prosecution.q52",
+    "prosecution.e01": "prosecution.e51",
+    "prosecution.e02": "prosecution.e52",
+}
 
 
 def write_bank(folder: Path, renamed: dict[str, str] = RENAMED) -> Path:
@@ -26,7 +30,8 @@ def write_bank(folder: Path, renamed: dict[str, str] = RENAMED) -> Path:
         items = [dict(item, id=renamed[item["id"]]) for item in data[kind] if item["id"] in renamed]
         (folder / kind).mkdir(parents=True, exist_ok=True)
         (folder / kind / "prosecution.yaml").write_text(
-            yaml.safe_dump({kind: items}, allow_unicode=True, sort_keys=False), "utf-8")
+            yaml.safe_dump({kind: items}, allow_unicode=True, sort_keys=False), "utf-8"
+        )
     return folder
 
 
@@ -46,14 +51,21 @@ def course_copy(new_id: str):
 def test_a_bank_alone_gives_one_notebook_and_keeps_its_key(own):
     """Every item of DIR is assigned, in a notebook of its own; the bank is kept in key/bank."""
     files = sorted(str(path.relative_to(own)) for path in own.rglob("*") if path.is_file())
-    assert files == ["assignment.json", "key/90-own-items.ipynb", "key/answer-key.md",
-                     "key/bank/exercises/prosecution.yaml", "key/bank/questions/prosecution.yaml",
-                     "student/90-own-items.ipynb"]
+    assert files == [
+        "assignment.json",
+        "key/90-own-items.ipynb",
+        "key/answer-key.md",
+        "key/bank/exercises/prosecution.yaml",
+        "key/bank/questions/prosecution.yaml",
+        "student/90-own-items.ipynb",
+    ]
     manifest = json.loads((own / "assignment.json").read_text("utf-8"))
     assert manifest["bank"] == "key/bank" and manifest["sealed"] is True
     [entry] = manifest["notebooks"]
     assert [item["id"] for item in entry["items"]] == list(RENAMED.values())
-    assert {tuple(sorted(item)) for item in entry["items"]} >= {("id", "kind", "points", "variable")}
+    assert {tuple(sorted(item)) for item in entry["items"]} >= {
+        ("id", "kind", "points", "variable")
+    }
 
 
 def test_nothing_of_the_key_reaches_the_student_folder(own):
@@ -73,8 +85,13 @@ def test_nothing_of_the_key_reaches_the_student_folder(own):
             assert f"{variable} = ...\ntipcourse.check_form({variable}" in text
             assert f"{variable} = {item.answer!r}" not in text
         else:
-            secrets += [line for line in item.solution().splitlines() if len(line.strip()) > 12
-                        and line not in item.starter and not line.startswith("import ")]
+            secrets += [
+                line
+                for line in item.solution().splitlines()
+                if len(line.strip()) > 12
+                and line not in item.starter
+                and not line.startswith("import ")
+            ]
             if item.calls:
                 secrets += [repr([list(args) for args in item.calls]), repr(item.calls)]
         for secret in secrets:
@@ -87,9 +104,22 @@ def test_nothing_of_the_key_reaches_the_student_folder(own):
 def test_the_key_notebook_scores_full_marks_and_a_blank_scores_nothing(own, tmp_path):
     """grade --assignment scores private items from key/bank exactly as course items."""
     out = tmp_path / "gradebook.csv"
-    assert main(["grade", str(own / "key" / "90-own-items.ipynb"),
-                 str(own / "student" / "90-own-items.ipynb"), "--out", str(out),
-                 "--assignment", str(own), "--jobs", "2"]) == 0
+    assert (
+        main(
+            [
+                "grade",
+                str(own / "key" / "90-own-items.ipynb"),
+                str(own / "student" / "90-own-items.ipynb"),
+                "--out",
+                str(out),
+                "--assignment",
+                str(own),
+                "--jobs",
+                "2",
+            ]
+        )
+        == 0
+    )
     key, student = csv.DictReader(open(out, encoding="utf-8"))
     manifest = json.loads((own / "assignment.json").read_text("utf-8"))
     assert key["status"] == "ok", key["detail"]
@@ -102,7 +132,9 @@ def test_a_bank_beside_course_notebooks_assigns_both(tmp_path):
     assign(tmp_path / "hw", notebooks=["04"], bank=bank)
     manifest = json.loads((tmp_path / "hw" / "assignment.json").read_text("utf-8"))
     assert [entry["notebook"] for entry in manifest["notebooks"]] == [
-        "04-prosecution.ipynb", "90-own-items.ipynb"]
+        "04-prosecution.ipynb",
+        "90-own-items.ipynb",
+    ]
     key = (tmp_path / "hw" / "key" / "answer-key.md").read_text("utf-8")
     assert "prosecution.e51" in key and "prosecution.e01" in key
 
@@ -116,15 +148,22 @@ def broken(folder: Path, field: str) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("make, words", [
-    (lambda folder: broken(folder, "answer"), ["prosecution.yaml", "prosecution.q51", "answer"]),
-    (lambda folder: write_bank(folder, {"prosecution.q02": "prosecution.q02"}),
-     ["prosecution.q02", "is a course item's id", "an id of its own"]),
-    (lambda folder: folder, ["holds no questions/*.yaml or exercises/*.yaml"]),
-    (lambda folder: folder / "missing", ["does not exist"]),
-])
-def test_a_bad_bank_names_the_file_item_and_field_and_writes_nothing(tmp_path, capsys, make,
-                                                                     words):
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (
+            lambda folder: broken(folder, "answer"),
+            ["prosecution.yaml", "prosecution.q51", "answer"],
+        ),
+        (
+            lambda folder: write_bank(folder, {"prosecution.q02": "prosecution.q02"}),
+            ["prosecution.q02", "is a course item's id", "an id of its own"],
+        ),
+        (lambda folder: folder, ["holds no questions/*.yaml or exercises/*.yaml"]),
+        (lambda folder: folder / "missing", ["does not exist"]),
+    ],
+)
+def test_a_bad_bank_names_the_file_item_and_field_and_writes_nothing(tmp_path, capsys, make, words):
     bank = tmp_path / "bank"
     bank.mkdir()
     out = tmp_path / "hw"
@@ -140,7 +179,7 @@ def test_the_key_carries_the_private_bank_wherever_it_goes(tmp_path):
     import pickle
     import shutil
 
-    from tipcourse.grade import Key
+    from tipcourse.instructor.grading._grade import Key
 
     bank = write_bank(tmp_path / "bank")
     assign(tmp_path / "hw", bank=bank)

@@ -12,18 +12,18 @@ import pytest
 import yaml
 
 import tipcourse
-from tipcourse import messages
-from tipcourse._question_type import MESSAGES as TYPE_MESSAGES
-from tipcourse._questions import (
+from tipcourse.engine._questions import (
     SKILLS,
     TYPES,
     QuestionBankError,
     UnknownQuestionError,
     load_bank,
 )
-from tipcourse.compare import normalise_text
-from tipcourse.datasets import data_dir
-from tipcourse.report import SECTION_NAMES
+from tipcourse.engine.compare import normalise_text
+from tipcourse.engine.types._base import MESSAGES as TYPE_MESSAGES
+from tipcourse.report import messages
+from tipcourse.report._parse import SECTION_NAMES
+from tipcourse.report.datasets import data_dir
 
 QUESTIONS = data_dir() / "questions"
 ALL = tipcourse.questions()
@@ -302,7 +302,9 @@ def test_options_are_labelled_by_position():
         assert [o.key for o in question.options] == list(letters[: len(question.options)])
 
 
-@pytest.mark.parametrize("question", [q for q in ALL if q.question_type.lettered], ids=lambda q: q.id)
+@pytest.mark.parametrize(
+    "question", [q for q in ALL if q.question_type.lettered], ids=lambda q: q.id
+)
 def test_the_letter_a_learner_sees_is_the_letter_check_accepts(question):
     """Read the letters beside the right options off the static form: check() takes them."""
     markdown = tipcourse.show(question).markdown()
@@ -310,12 +312,18 @@ def test_the_letter_a_learner_sees_is_the_letter_check_accepts(question):
     by_text = {text: letter for letter, text in shown.items()}
     texts = {o.key: o.text for o in question.options}
     right = [question.answer] if question.type == "single" else list(question.answer)
-    letters = [by_text[texts[key].translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"}))]
-               for key in right]
+    letters = [
+        by_text[texts[key].translate(str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"}))]
+        for key in right
+    ]
     answer = letters[0] if question.type == "single" else letters
     assert question.evaluate(answer).correct is True
-    assert question.evaluate(answer.upper() if question.type == "single" else
-                             [letter.upper() for letter in letters]).correct is True
+    assert (
+        question.evaluate(
+            answer.upper() if question.type == "single" else [letter.upper() for letter in letters]
+        ).correct
+        is True
+    )
 
 
 def test_the_banks_own_keys_are_internal_ids(tmp_path):
@@ -323,8 +331,10 @@ def test_the_banks_own_keys_are_internal_ids(tmp_path):
     item = json.loads(json.dumps(GOOD))
     item["options"] = [item["options"][1], item["options"][0]]  # SIEDO (key b) listed first
     found = load_bank(write_bank(tmp_path / "bank", item))["prosecution.q01"]
-    assert [(o.key, o.id, o.text) for o in found.options] == [("a", "b", "SIEDO"),
-                                                              ("b", "a", "FEVIMTRA")]
+    assert [(o.key, o.id, o.text) for o in found.options] == [
+        ("a", "b", "SIEDO"),
+        ("b", "a", "FEVIMTRA"),
+    ]
     assert found.evaluate("a").correct is True and found.evaluate("b").correct is False
 
 
@@ -337,8 +347,12 @@ def test_an_order_question_listed_in_its_answers_order_is_refused(tmp_path):
     with pytest.raises(QuestionBankError, match="in another order"):
         load_bank(write_bank(tmp_path / "bank", item))
     item["answer"] = ["b", "c", "a"]
-    assert load_bank(write_bank(tmp_path / "bank", item))["prosecution.q01"].evaluate(
-        ["b", "c", "a"]).correct is True
+    assert (
+        load_bank(write_bank(tmp_path / "bank", item))["prosecution.q01"]
+        .evaluate(["b", "c", "a"])
+        .correct
+        is True
+    )
 
 
 def test_check_records_usable_attempts_and_evaluate_records_nothing(recorded_attempts):
@@ -402,11 +416,8 @@ def test_messages_follow_the_chosen_language():
 
 def test_every_message_key_the_engine_uses_exists_in_both_languages():
     """Each outcome., question., exercise. and compare. key used in the code is in en.json and es.json."""
-    package = Path(tipcourse.__file__).parent
-    source = "".join(
-        (package / name).read_text("utf-8")
-        for name in ("outcome.py", "compare.py", "_questions.py", "_exercises.py", "banks.py")
-    )
+    engine = Path(tipcourse.__file__).parent / "engine"
+    source = "".join(path.read_text("utf-8") for path in sorted(engine.rglob("*.py")))
     used = set(re.findall(r'"((?:outcome|question|exercise|compare)\.[a-z_.]+[a-z_])"', source))
     families = {
         "outcome.label.": ("correct", "partial", "incorrect", "unanswered", "invalid"),
@@ -436,7 +447,7 @@ def test_every_message_key_the_engine_uses_exists_in_both_languages():
     used |= {f"{prefix}.{name}" for prefix in TYPE_MESSAGES for name in TYPES}
     used |= {"compare.expected." + name for name in families["compare.kind."]}
     for language in ("en", "es"):
-        catalogue = json.loads((package / "locales" / f"{language}.json").read_text("utf-8"))
+        catalogue = json.loads((engine.parent / "locales" / f"{language}.json").read_text("utf-8"))
         assert sorted(used - set(catalogue)) == [], language
 
 
@@ -591,8 +602,11 @@ def test_no_letter_is_right_in_more_than_35_percent_of_single_choice_questions()
 def test_multiple_choice_keys_are_rarely_the_first_letters():
     """Picking the first N letters is right in at most a third of multiple-choice questions."""
     multiples = [q for q in ALL if q.type == "multiple"]
-    first = [q.id for q in multiples
-             if sorted(q.answer) == [letter for letter, _ in _shown(q)][: len(q.answer)]]
+    first = [
+        q.id
+        for q in multiples
+        if sorted(q.answer) == [letter for letter, _ in _shown(q)][: len(q.answer)]
+    ]
     assert len(first) <= len(multiples) / 3, first
 
 
@@ -651,15 +665,18 @@ def test_choosing_the_longest_options_of_a_multiple_choice_question_scores_about
         longest = sorted(_shown(question), key=lambda shown: -len(shown[1]))[:count]
         by_length.append(score(question, [letter for letter, _ in longest]))
         letters = [letter for letter, _ in _shown(question)]
-        at_random.append(statistics.mean(
-            score(question, picks) for picks in itertools.combinations(letters, count)))
+        at_random.append(
+            statistics.mean(
+                score(question, picks) for picks in itertools.combinations(letters, count)
+            )
+        )
     assert statistics.mean(by_length) <= statistics.mean(at_random) + 0.1
 
 
 def test_a_grading_kernel_loads_every_question_sealed(monkeypatch):
     """With TIPCOURSE_GRADING=1 (set by the grader's sandbox) a question keeps its prompt and
     options but no answer, feedback, explanation, hints or evidence, and checks nothing."""
-    from tipcourse._questions import QUESTIONS
+    from tipcourse.engine._questions import QUESTIONS
 
     monkeypatch.setenv("TIPCOURSE_GRADING", "1")
     sealed = QUESTIONS.load()
@@ -667,7 +684,9 @@ def test_a_grading_kernel_loads_every_question_sealed(monkeypatch):
     for item in sealed.values():
         course = tipcourse.question(item.id)
         assert (item.prompt, [o.text for o in item.options]) == (
-            course.prompt, [o.text for o in course.options])
+            course.prompt,
+            [o.text for o in course.options],
+        )
         assert item.answer is None and not (item.hints or item.explanation or item.evidence)
         assert not (item.accept or item.ranges or item.wrong_answers or item.wrong_feedback)
         assert not any(option.feedback or option.id for option in item.options)

@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 import tipcourse
-from tipcourse.authoring import build, read_sources
+from tipcourse.views.authoring import build, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = read_sources(ROOT / "course")
@@ -209,8 +209,11 @@ def word_measure() -> tuple[float, float, float, int]:
         for key in right:
             for other in set(scores) - right:
                 pairs += 1
-                favoured += 1.0 if scores[key] > scores[other] else (
-                    0.5 if scores[key] == scores[other] else 0.0)
+                favoured += (
+                    1.0
+                    if scores[key] > scores[other]
+                    else (0.5 if scores[key] == scores[other] else 0.0)
+                )
     return picks, chance, favoured / pairs, pairs
 
 
@@ -220,9 +223,22 @@ def word_measure() -> tuple[float, float, float, int]:
 def test_every_question_and_exercise_is_measured():
     """Each item a notebook asks has the text before it, so the measure misses none."""
     assert len(QUESTIONS) >= 50 and len(CHOICE) >= 25
-    assert all(item.startswith(tuple(s for s in ("overview", "assessment", "recommendations",
-                                                   "prosecution", "protection", "prevention")))
-               for item in BEFORE)
+    assert all(
+        item.startswith(
+            tuple(
+                s
+                for s in (
+                    "overview",
+                    "assessment",
+                    "recommendations",
+                    "prosecution",
+                    "protection",
+                    "prevention",
+                )
+            )
+        )
+        for item in BEFORE
+    )
 
 
 def test_no_typed_answer_stands_in_the_text_before_its_item():
@@ -279,7 +295,8 @@ def test_the_word_measure_favours_an_option_whose_words_are_above_it():
     """An option repeated in the text scores more than one whose words are not there."""
     text = stems("The reforms raised trafficking to a serious crime and allowed detention.")
     assert overlap("It raised trafficking to a serious crime", text) > overlap(
-        "It created a new federal police unit", text)
+        "It created a new federal police unit", text
+    )
 
 
 # -- handouts ------------------------------------------------------------------------------------
@@ -288,12 +305,14 @@ def test_the_word_measure_favours_an_option_whose_words_are_above_it():
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory):
     """Every notebook assigned with all its items graded, sealed: the student versions."""
-    from tipcourse.assign import assign
+    from tipcourse.instructor._assign import assign
 
     out = tmp_path_factory.mktemp("handouts")
     assign(out, notebooks=[source.number for source in SOURCES if source.number != "00"])
-    return {path.name: nbformat.read(path, as_version=4)
-            for path in sorted((out / "student").glob("*.ipynb"))}
+    return {
+        path.name: nbformat.read(path, as_version=4)
+        for path in sorted((out / "student").glob("*.ipynb"))
+    }
 
 
 def graded_id(cell) -> str | None:
@@ -309,23 +328,32 @@ def test_no_handout_shows_a_graded_items_answer_after_it(handouts):
             item_id = graded_id(cell)
             if not item_id:
                 continue
-            after = fold("\n".join(shown_text(later) for later in notebook.cells[index + 1:]
-                                   if meta(later).get("role") != "answer"))
+            after = fold(
+                "\n".join(
+                    shown_text(later)
+                    for later in notebook.cells[index + 1 :]
+                    if meta(later).get("role") != "answer"
+                )
+            )
             forms = answers_of(item_id)
             if ".q" in item_id and tipcourse.question(item_id).type in ("single", "multiple"):
                 question = tipcourse.question(item_id)
-                forms |= {fold(option.text) for option in question.options
-                          if option.key in right_keys(question) and len(option.text) > 25}
+                forms |= {
+                    fold(option.text)
+                    for option in question.options
+                    if option.key in right_keys(question) and len(option.text) > 25
+                }
             found += [(name, item_id, form) for form in sorted(forms) if appears(form, after)]
     assert found == []
 
 
 def test_a_discussion_is_in_the_key_and_not_in_the_handout(tmp_path):
     """assign leaves out of the student notebook a discussion of a graded item, keeps it in the key."""
-    from tipcourse.assign import assign
+    from tipcourse.instructor._assign import assign
 
-    discussions = [cell for cell in build(SOURCES[4], SOURCES).cells
-                   if meta(cell).get("role") == "discussion"]
+    discussions = [
+        cell for cell in build(SOURCES[4], SOURCES).cells if meta(cell).get("role") == "discussion"
+    ]
     assert discussions, "notebook 04 discusses its items after them"
     item = meta(discussions[0])["items"][0]
     assign(tmp_path, items=[item])
@@ -349,17 +377,28 @@ def test_a_handout_that_leaves_out_a_discussion_still_runs():
             if cell.cell_type != "code" or "BEGIN SOLUTION" in cell.source:
                 continue
             tree = ast.parse(cell.source)
-            stored = {node.id for node in ast.walk(tree)
-                      if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
-            stored |= {node.name for node in ast.walk(tree)
-                       if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-            loaded = {node.id for node in ast.walk(tree)
-                      if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+            stored = {
+                node.id
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+            }
+            stored |= {
+                node.name
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+            }
+            loaded = {
+                node.id
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            }
             if meta(cell).get("discusses"):
                 defined_in_discussion |= stored
             else:
-                found += [(source.number, name) for name in
-                          (loaded - stored) & (defined_in_discussion - defined_elsewhere)]
+                found += [
+                    (source.number, name)
+                    for name in (loaded - stored) & (defined_in_discussion - defined_elsewhere)
+                ]
                 defined_elsewhere |= stored
     assert found == []
 
@@ -370,12 +409,20 @@ def test_every_question_is_discussed_after_it_is_tried():
     missing = []
     for source in SOURCES:
         cells = build(source, SOURCES).cells
-        discussed = {item for cell in cells if meta(cell).get("role") == "discussion"
-                     for item in meta(cell)["items"]}
+        discussed = {
+            item
+            for cell in cells
+            if meta(cell).get("role") == "discussion"
+            for item in meta(cell)["items"]
+        }
         for position, cell in enumerate(cells):
             if meta(cell).get("role") == "question" and "tipcourse.show(" in cell.source:
-                later = {item for after in cells[position:]
-                         if meta(after).get("role") == "discussion" for item in meta(after)["items"]}
+                later = {
+                    item
+                    for after in cells[position:]
+                    if meta(after).get("role") == "discussion"
+                    for item in meta(after)["items"]
+                }
                 missing += [item for item in meta(cell)["items"] if item not in later]
         assert discussed  # every notebook discusses something
     assert missing == []

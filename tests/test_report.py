@@ -5,7 +5,7 @@ import pytest
 
 import tipcourse
 from tipcourse import ReportFormatError, parse_report
-from tipcourse.report import SECTION_NAMES, split_sentences
+from tipcourse.report._parse import SECTION_NAMES, split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,12 @@ def test_sections_in_reading_order(report):
     assert list(report.sections) == list(SECTION_NAMES)
     paragraphs = {name: len(section.paragraphs) for name, section in report.sections.items()}
     assert paragraphs == {
-        "overview": 1, "assessment": 1, "recommendations": 1,
-        "prosecution": 5, "protection": 4, "prevention": 1,
+        "overview": 1,
+        "assessment": 1,
+        "recommendations": 1,
+        "prosecution": 5,
+        "protection": 4,
+        "prevention": 1,
     }
     for section in report.sections.values():
         assert section.sentences and all(s.strip() == s for s in section.sentences)
@@ -47,7 +51,7 @@ def test_disclaimer_is_not_part_of_the_report(report):
 
 def test_sections_keep_every_word_of_the_narrative(report):
     """Joining the sections gives back the narrative's words, minus headings and disclaimer."""
-    raw = (tipcourse.datasets.data_dir() / "report" / "mexico-2012.txt").read_text("utf-8")
+    raw = (tipcourse.report.datasets.data_dir() / "report" / "mexico-2012.txt").read_text("utf-8")
     body = raw.split("Disclaimer:")[0]
     for heading in ("MEXICO (Tier 2)", "\nProsecution\n", "\nProtection\n", "\nPrevention\n"):
         body = body.replace(heading, " ")
@@ -92,7 +96,10 @@ def test_report_sentences_of_prosecution(report):
         "The Mexican federal government continued to partner with the U.S. government "
         "on cross-border trafficking investigations."
     )
-    assert any(s.startswith("In 2011, SIEDO achieved its first convictions") and "16.5 years'" in s for s in sentences)
+    assert any(
+        s.startswith("In 2011, SIEDO achieved its first convictions") and "16.5 years'" in s
+        for s in sentences
+    )
 
 
 def test_locate_ignores_whitespace_and_line_breaks(report):
@@ -109,7 +116,9 @@ def test_locate_finds_each_sentence_where_it_is(report):
     for name, section in report.sections.items():
         for index, sentence in enumerate(section.sentences):
             where = report.locate(sentence)
-            if section.sentences.index(sentence) == index:  # repeated sentences resolve to the first
+            if (
+                section.sentences.index(sentence) == index
+            ):  # repeated sentences resolve to the first
                 assert (where.section, where.sentence) == (name, index)
 
 
@@ -131,7 +140,9 @@ def test_search_gives_keyword_in_context(report):
     assert "Provictima" in str(hits[0])
     phrases = report.search(["Tijuana", "child  sex\ntourism"])
     assert [(hit.section, hit.match) for hit in phrases] == [
-        ("overview", "Child sex tourism"), ("overview", "Tijuana"), ("prevention", "child sex tourism"),
+        ("overview", "Child sex tourism"),
+        ("overview", "Tijuana"),
+        ("prevention", "child sex tourism"),
     ]
     assert report.search("") == []
     assert report.search("no such word anywhere") == []
@@ -146,19 +157,43 @@ def test_search_hits_point_at_their_sentence(report):
 # -- parse_report on any 2012-format narrative ---------------------------------------------------
 
 
-def narrative(country="Freedonia", tier="Tier 2 Watch List", profile=2, prosecution=3,
-              protection=2, prevention=1, recommendations=3, disclaimer=False):
+def narrative(
+    country="Freedonia",
+    tier="Tier 2 Watch List",
+    profile=2,
+    prosecution=3,
+    protection=2,
+    prevention=1,
+    recommendations=3,
+    disclaimer=False,
+):
     """A made-up narrative in the 2012 format, with the paragraph counts asked for."""
     lines = [f"{country.upper()} ({tier})", ""]
     for number in range(profile):
-        lines += [f"{country} is a source country, profile paragraph {number + 1}. It has two sentences.", ""]
-    lines += [f"The Government of {country} does not fully comply with the minimum standards. It tries.", ""]
+        lines += [
+            f"{country} is a source country, profile paragraph {number + 1}. It has two sentences.",
+            "",
+        ]
+    lines += [
+        f"The Government of {country} does not fully comply with the minimum standards. It tries.",
+        "",
+    ]
     items = "; ".join(f"recommendation number {n + 1}" for n in range(recommendations - 1))
-    lines += [f"Recommendations for {country}: Begin with the first step; {items}; and finish with the last.", ""]
-    for heading, count in (("Prosecution", prosecution), ("Protection", protection), ("Prevention", prevention)):
+    lines += [
+        f"Recommendations for {country}: Begin with the first step; {items}; and finish with the last.",
+        "",
+    ]
+    for heading, count in (
+        ("Prosecution", prosecution),
+        ("Protection", protection),
+        ("Prevention", prevention),
+    ):
         lines += [heading, ""]
         for number in range(count):
-            lines += [f"{heading} paragraph {number + 1} of {country}. Officials reported 3 cases in 2011.", ""]
+            lines += [
+                f"{heading} paragraph {number + 1} of {country}. Officials reported 3 cases in 2011.",
+                "",
+            ]
     if disclaimer:
         lines += ["Disclaimer:", "", "This is not a UNHCR publication."]
     return "\n".join(lines)
@@ -169,7 +204,11 @@ def narrative(country="Freedonia", tier="Tier 2 Watch List", profile=2, prosecut
     [
         ("Freedonia", "Tier 1", dict(profile=1, prosecution=1, protection=1, prevention=1)),
         ("Ruritania", "Tier 2", dict(profile=3, prosecution=4, protection=5, prevention=2)),
-        ("Genovia", "Tier 2 Watch List", dict(profile=2, prosecution=2, protection=3, prevention=3)),
+        (
+            "Genovia",
+            "Tier 2 Watch List",
+            dict(profile=2, prosecution=2, protection=3, prevention=3),
+        ),
         ("Costa Verde", "Tier 3", dict(profile=1, prosecution=6, protection=1, prevention=4)),
     ],
 )
@@ -201,7 +240,12 @@ def test_recommendations_are_split_without_leading_and():
 def test_windows_line_endings_blank_lines_and_stray_spaces():
     """CRLF, extra blank lines, indentation and wrapped lines parse like the clean text."""
     clean = parse_report(narrative())
-    messy = narrative().replace("\n\n", "\n\n\n\n").replace("\n", "  \r\n").replace(". It", ".\r\n   It")
+    messy = (
+        narrative()
+        .replace("\n\n", "\n\n\n\n")
+        .replace("\n", "  \r\n")
+        .replace(". It", ".\r\n   It")
+    )
     assert parse_report("\ufeff  " + messy + "\r\n\r\n") == clean
 
 
@@ -217,8 +261,14 @@ def test_disclaimer_is_dropped():
     [
         (narrative().replace("\nProtection\n", "\nProtections\n"), "no 'Protection' heading"),
         (narrative().replace("\nPrevention\n", "\n"), "no 'Prevention' heading"),
-        (narrative().replace("Recommendations for Freedonia:", "We recommend:"), "no recommendations paragraph"),
-        (narrative().replace("The Government of Freedonia", "The State"), "no assessment paragraph"),
+        (
+            narrative().replace("Recommendations for Freedonia:", "We recommend:"),
+            "no recommendations paragraph",
+        ),
+        (
+            narrative().replace("The Government of Freedonia", "The State"),
+            "no assessment paragraph",
+        ),
         (narrative().replace("FREEDONIA (Tier 2 Watch List)", "FREEDONIA"), "no title heading"),
         (narrative().replace("(Tier 2 Watch List)", "(Tier 4)"), "no title heading"),
         (narrative().replace("FREEDONIA (", "RURITANIA ("), "the heading names 'RURITANIA'"),
@@ -234,7 +284,11 @@ def test_text_that_does_not_fit_names_what_is_missing(broken, words):
 
 def test_headings_out_of_order_are_rejected():
     """Protection before Prosecution is not the 2012 format."""
-    swapped = narrative().replace("\nProsecution\n", "\nTEMP\n").replace("\nProtection\n", "\nProsecution\n")
+    swapped = (
+        narrative()
+        .replace("\nProsecution\n", "\nTEMP\n")
+        .replace("\nProtection\n", "\nProsecution\n")
+    )
     with pytest.raises(ReportFormatError, match="out of order"):
         parse_report(swapped.replace("\nTEMP\n", "\nProtection\n"))
 

@@ -22,9 +22,18 @@ def test_the_tests_run_on_every_core_by_default(arguments):
     assert run.parallel(Path(sys.executable), arguments) == XDIST
 
 
-@pytest.mark.parametrize("arguments", [
-    ["-n", "0"], ["-n4"], ["--numprocesses=2"], ["-p", "no:xdist"], ["-pno:xdist"],
-    ["--dist=load"], ["--dist", "load"]])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["-n", "0"],
+        ["-n4"],
+        ["--numprocesses=2"],
+        ["-p", "no:xdist"],
+        ["-pno:xdist"],
+        ["--dist=load"],
+        ["--dist", "load"],
+    ],
+)
 def test_a_choice_of_workers_is_left_alone(arguments):
     """Whoever passes -n, --numprocesses, --dist or -p no:xdist gets exactly that."""
     assert run.parallel(Path(sys.executable), arguments) == []
@@ -60,14 +69,17 @@ def test_an_unknown_command_prints_the_usage(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("package", list(run.DEBIAN_PACKAGES))
-def test_a_missing_package_is_installed_as_root_with_apt_get(tmp_path, monkeypatch, capsys,
-                                                             package):
+def test_a_missing_package_is_installed_as_root_with_apt_get(
+    tmp_path, monkeypatch, capsys, package
+):
     """As root with apt-get, a missing test package (chromium, bubblewrap) is installed; the
     fake apt-get here puts its program on PATH, as Debian's would."""
     program = run.DEBIAN_PACKAGES[package][0]
     apt_get = tmp_path / "apt-get"
-    apt_get.write_text(f'#!/bin/sh\n[ "$1" = install ] && printf "#!/bin/sh\\n" > {tmp_path}/'
-                       f'{program} && /bin/chmod +x {tmp_path}/{program}\nexit 0\n')
+    apt_get.write_text(
+        f'#!/bin/sh\n[ "$1" = install ] && printf "#!/bin/sh\\n" > {tmp_path}/'
+        f"{program} && /bin/chmod +x {tmp_path}/{program}\nexit 0\n"
+    )
     apt_get.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(run, "CHROMIUM", str(tmp_path / "no-chromium"))

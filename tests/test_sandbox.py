@@ -1,4 +1,4 @@
-"""``tipcourse grade --sandbox``: every submission in its own bubblewrap jail (tipcourse._bwrap).
+"""``tipcourse grade --sandbox``: every submission in its own bubblewrap jail (tipcourse.instructor.grading._bwrap).
 
 Hostile submissions, each written for the purpose, are graded in one batch in the sandbox and,
 where the contrast proves the test can fail, once without it: a detached grandchild, reading
@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 from test_grade import answers, cell, notebook
 
-from tipcourse import _bwrap, cli
-from tipcourse.grade import grade
+from tipcourse import cli
+from tipcourse.instructor.grading import _bwrap
+from tipcourse.instructor.grading._grade import grade
 
 MARK = f"tipcourse-escape-{uuid.uuid4().hex}"
 
@@ -43,8 +44,10 @@ def outcome(text: str) -> str:
     """A cell that tries ``text`` (code that raises when it is blocked) and records the result in
     the learner variable, which the grader reads out."""
     body = "\n".join("    " + line for line in text.strip().splitlines())
-    return (f"try:\n{body}\n    learner = 'reached'\nexcept Exception as error:\n"
-            "    learner = 'blocked: ' + type(error).__name__")
+    return (
+        f"try:\n{body}\n    learner = 'reached'\nexcept Exception as error:\n"
+        "    learner = 'blocked: ' + type(error).__name__"
+    )
 
 
 ESCAPE = f"""
@@ -76,8 +79,10 @@ USERNS_COMMAND = "import subprocess\nsubprocess.run(['unshare', '-Ur', 'true'], 
 BOMB_MARK = f"tipcourse-bomb-{uuid.uuid4().hex}"
 # Each child waits in a shell named by the mark, so that what is left of the bomb can be found
 # among other tests' kernels (which also run as nobody).
-BOMB = ("import os\nwhile True:\n    if os.fork() == 0:\n"
-        f"        os.execv('/bin/sh', ['sh', '-c', 'sleep 60; :', {BOMB_MARK!r}])")
+BOMB = (
+    "import os\nwhile True:\n    if os.fork() == 0:\n"
+    f"        os.execv('/bin/sh', ['sh', '-c', 'sleep 60; :', {BOMB_MARK!r}])"
+)
 
 
 @pytest.fixture(scope="module")
@@ -126,21 +131,38 @@ def hostile(tmp_path_factory):
     for name, code in cases.items():
         paths[name] = root / "submissions" / f"{name}.ipynb"
         # The cell takes the learner cell's place: the grader reads `learner` right after it.
-        paths[name].write_text(notebook([answers()[0], cell(code, role="learner"),
-                                         *answers()[2:]]), "utf-8")
+        paths[name].write_text(
+            notebook([answers()[0], cell(code, role="learner"), *answers()[2:]]), "utf-8"
+        )
     unsandboxed = root / "submissions" / "escape-unsandboxed.ipynb"
-    unsandboxed.write_text(notebook([answers()[0], cell(ESCAPE.replace(
-        "LATE", repr(str(outside / "late-unsandboxed.txt"))), role="learner"),
-        *answers()[2:]]), "utf-8")
+    unsandboxed.write_text(
+        notebook(
+            [
+                answers()[0],
+                cell(
+                    ESCAPE.replace("LATE", repr(str(outside / "late-unsandboxed.txt"))),
+                    role="learner",
+                ),
+                *answers()[2:],
+            ]
+        ),
+        "utf-8",
+    )
     try:
-        results = grade(list(paths.values()), None, jobs=2, timeout=60, memory_mb=2500,
-                        sandbox="bwrap")
+        results = grade(
+            list(paths.values()), None, jobs=2, timeout=60, memory_mb=2500, sandbox="bwrap"
+        )
         left_right_after = escaped()
         [plain] = grade([unsandboxed], None, jobs=1, timeout=60, sandbox="none")
         time.sleep(12)  # past the grandchildren's 10 seconds
-        yield {"results": {Path(r.submission).stem: r for r in results}, "plain": plain,
-               "left": left_right_after, "outside": outside, "accepted": accepted,
-               "late_left": escaped()}
+        yield {
+            "results": {Path(r.submission).stem: r for r in results},
+            "plain": plain,
+            "left": left_right_after,
+            "outside": outside,
+            "accepted": accepted,
+            "late_left": escaped(),
+        }
     finally:
         stop.set()
         server.close()
@@ -219,13 +241,15 @@ def test_bwrap_that_cannot_run_stops_grade_with_a_message(tmp_path, capsys, monk
     monkeypatch.setattr(_bwrap, "_problem", lambda: "bubblewrap is not installed (test)")
     (tmp_path / "a.ipynb").write_text(notebook(answers()), "utf-8")
     out = tmp_path / "gradebook.csv"
-    assert cli.main(["grade", str(tmp_path / "a.ipynb"), "--out", str(out),
-                     "--sandbox", "bwrap"]) == 2
+    assert (
+        cli.main(["grade", str(tmp_path / "a.ipynb"), "--out", str(out), "--sandbox", "bwrap"]) == 2
+    )
     error = capsys.readouterr().err
     assert "bubblewrap is not installed (test)" in error and "Nothing was graded" in error
     assert not out.exists()
-    assert cli.main(["grade", str(tmp_path / "a.ipynb"), "--out", str(out),
-                     "--sandbox", "auto"]) == 0
+    assert (
+        cli.main(["grade", str(tmp_path / "a.ipynb"), "--out", str(out), "--sandbox", "auto"]) == 0
+    )
     error = capsys.readouterr().err
     assert error.count("Grading without a sandbox") == 1
     assert list(csv.DictReader(open(out, encoding="utf-8")))[0]["score"] == "5"
@@ -251,15 +275,20 @@ def test_the_sandbox_holds_when_an_ordinary_user_grades():
 def as_user(folder: Path) -> dict[str, list[str]]:
     """Grade three notebooks as nobody; each row as (status, score, learner[, escaped])."""
     os.chown(folder, _bwrap.NOBODY, _bwrap.NOBODY)
-    cases = {"good": answers(),
-             "bomb": [answers()[0], cell(BOMB), *answers()[1:]],
-             "escape": [answers()[0], cell(ESCAPE.replace("LATE", repr(str(folder / "late"))),
-                                           role="learner"), *answers()[2:]]}
+    cases = {
+        "good": answers(),
+        "bomb": [answers()[0], cell(BOMB), *answers()[1:]],
+        "escape": [
+            answers()[0],
+            cell(ESCAPE.replace("LATE", repr(str(folder / "late"))), role="learner"),
+            *answers()[2:],
+        ],
+    }
     for name, cells in cases.items():
         (folder / f"{name}.ipynb").write_text(notebook(cells), "utf-8")
         os.chown(folder / f"{name}.ipynb", _bwrap.NOBODY, _bwrap.NOBODY)
     script = f"""
-import os, pathlib, sys, tipcourse.grade as g
+import os, pathlib, sys, tipcourse.instructor.grading._grade as g
 for path in sys.argv[1:]:
     [r] = g.grade([pathlib.Path(path)], None, jobs=1, timeout=60, sandbox="bwrap")
     left = sum(b"{MARK}" in p.joinpath("cmdline").read_bytes()  # this script's own is not one
@@ -268,10 +297,22 @@ for path in sys.argv[1:]:
     print(pathlib.Path(path).stem, r.status, r.score, r.learner or "-", left)
 """
     done = subprocess.run(
-        ["setpriv", f"--reuid={_bwrap.NOBODY}", f"--regid={_bwrap.NOBODY}", "--clear-groups",
-         sys.executable, "-c", script, *(str(folder / f"{name}.ipynb") for name in cases)],
-        capture_output=True, text=True, timeout=600, cwd=folder,
-        env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)})
+        [
+            "setpriv",
+            f"--reuid={_bwrap.NOBODY}",
+            f"--regid={_bwrap.NOBODY}",
+            "--clear-groups",
+            sys.executable,
+            "-c",
+            script,
+            *(str(folder / f"{name}.ipynb") for name in cases),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=folder,
+        env={**os.environ, "HOME": str(folder), "TMPDIR": str(folder)},
+    )
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if line}
     assert set(rows) == set(cases), done.stderr[-2000:]
     rows["good"] = rows["good"][:3]

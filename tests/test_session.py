@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import tipcourse
-from tipcourse._questions import Option, Question
-from tipcourse.session import QuestionState, QuizState
+from tipcourse.engine._questions import Option, Question
+from tipcourse.engine.session import QuestionState, QuizState
 
 
 def sentence(section: str, number: int) -> str:
@@ -154,11 +154,15 @@ def test_every_learner_sees_the_options_as_listed():
 def test_quiz_running_score_weighs_best_scores_by_points():
     """The running score is the sum of best score x points over all points."""
     single = make_question(points=2)
-    several = make_question(
-        id="prosecution.t02", type="multiple", answer=("a", "b"), points=1
+    several = make_question(id="prosecution.t02", type="multiple", answer=("a", "b"), points=1)
+    truth = make_question(
+        id="prosecution.t03",
+        type="truefalse",
+        answer=True,
+        points=1,
+        options=(),
+        wrong_feedback="The report says otherwise.",
     )
-    truth = make_question(id="prosecution.t03", type="truefalse", answer=True, points=1,
-                          options=(), wrong_feedback="The report says otherwise.")
     quiz = QuizState([single, several, truth])
     assert (quiz.total_points, quiz.earned, quiz.score, quiz.answered) == (4.0, 0.0, 0.0, 0)
     first, second, third = quiz.states

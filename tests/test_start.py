@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tipcourse.start import MANIFEST, START_NOTEBOOK, course_notebooks, sync_workspace
+from tipcourse.views.start import MANIFEST, START_NOTEBOOK, course_notebooks, sync_workspace
 
 
 @pytest.fixture
@@ -27,7 +27,14 @@ def course(tmp_path):
 
 def edit(path, words):
     notebook = json.loads(path.read_text("utf-8"))
-    notebook["cells"].append({"cell_type": "markdown", "id": f"edit-{len(notebook['cells'])}", "metadata": {}, "source": words})
+    notebook["cells"].append(
+        {
+            "cell_type": "markdown",
+            "id": f"edit-{len(notebook['cells'])}",
+            "metadata": {},
+            "source": words,
+        }
+    )
     path.write_text(json.dumps(notebook), "utf-8")
 
 
@@ -126,15 +133,31 @@ def test_start_serves_the_course_in_jupyterlab(tmp_path):
     }
     workspace = tmp_path / "course"
     server = subprocess.Popen(
-        [sys.executable, "-m", "tipcourse", "start", "--dir", str(workspace), "--no-browser",
-         "--port", str(port), "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "tipcourse",
+            "start",
+            "--dir",
+            str(workspace),
+            "--no-browser",
+            "--port",
+            str(port),
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.token={token}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=5) as reply:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/api/contents?token={token}", timeout=5
+                ) as reply:
                     listing = json.load(reply)
                 break
             except (urllib.error.URLError, ConnectionError):

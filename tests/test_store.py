@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import tipcourse
-from tipcourse._store import (
+from tipcourse.engine._store import (
     ALL_LEARNERS,
     attempts,
     current_learner,
@@ -26,11 +26,11 @@ from tipcourse._store import (
     set_learner,
     summary,
 )
-from tipcourse.dashboard import progress
-from tipcourse.report import SECTION_NAMES
+from tipcourse.report._parse import SECTION_NAMES
+from tipcourse.views.dashboard import progress
 
-store_module = importlib.import_module("tipcourse._store")
-sqlite_module = importlib.import_module("tipcourse._sqlite")
+store_module = importlib.import_module("tipcourse.engine._store")
+sqlite_module = importlib.import_module("tipcourse.engine._sqlite")
 
 
 @pytest.fixture(autouse=True)
@@ -47,16 +47,22 @@ def learner_environment(home: Path) -> dict[str, str]:
 def run_python(code: str, home: Path) -> subprocess.CompletedProcess:
     """Run ``code`` to its end in a fresh Python process that uses ``home`` as TIPCOURSE_HOME."""
     return subprocess.run(
-        [sys.executable, "-c", code], env=learner_environment(home),
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        env=learner_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def start_python(code: str, home: Path, *arguments: str) -> subprocess.Popen:
     """Start ``code`` in a fresh Python process that uses ``home``, and return at once."""
     return subprocess.Popen(
-        [sys.executable, "-c", code, *arguments], env=learner_environment(home),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", code, *arguments],
+        env=learner_environment(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -116,7 +122,13 @@ def test_attempts_is_a_dataframe_with_the_documented_columns():
     record_attempt("overview.e01", "overview", False, 0.25, kind="exercise")
     frame = attempts()
     assert list(frame.columns) == [
-        "learner", "item_id", "kind", "section", "correct", "score", "time"
+        "learner",
+        "item_id",
+        "kind",
+        "section",
+        "correct",
+        "score",
+        "time",
     ]
     assert frame["correct"].dtype == bool and frame["score"].dtype == float
     assert str(frame["time"].dt.tz) == "UTC"
@@ -157,7 +169,7 @@ def test_record_attempt_never_raises_on_odd_arguments(capsys):
 def test_attempts_survive_a_restart(tipcourse_home):
     """Attempts recorded by one process are there for the next: a kernel restart loses nothing."""
     recorder = run_python(
-        "from tipcourse._store import record_attempt\n"
+        "from tipcourse.engine._store import record_attempt\n"
         "for n in range(3):\n"
         "    record_attempt(f'overview.q0{n}', 'overview', n != 1, float(n != 1))\n",
         tipcourse_home,
@@ -170,7 +182,8 @@ def test_attempts_survive_a_restart(tipcourse_home):
         tipcourse_home,
     )
     assert json.loads(reader.stdout) == [
-        ["overview.q00", "overview.q01", "overview.q02"], [True, False, True]
+        ["overview.q00", "overview.q01", "overview.q02"],
+        [True, False, True],
     ]
     assert attempts()["item_id"].tolist() == ["overview.q00", "overview.q01", "overview.q02"]
 
@@ -178,7 +191,7 @@ def test_attempts_survive_a_restart(tipcourse_home):
 def test_a_killed_process_loses_no_attempt_it_reported(tipcourse_home):
     """SIGKILL in the middle of recording: every attempt reported as recorded is in the database."""
     code = (
-        "from tipcourse._store import record_attempt\n"
+        "from tipcourse.engine._store import record_attempt\n"
         "for n in range(100000):\n"
         "    record_attempt(f'protection.q{n}', 'protection', True, 1.0)\n"
         "    print(n, flush=True)\n"
@@ -204,7 +217,7 @@ def test_two_processes_writing_at_once_lose_nothing(tipcourse_home):
     go = tipcourse_home.parent / "go"
     code = (
         "import os, sys, time\n"
-        "from tipcourse._store import record_attempt\n"
+        "from tipcourse.engine._store import record_attempt\n"
         "while not os.path.exists(sys.argv[2]): time.sleep(0.001)\n"
         "for n in range(200):\n"
         "    record_attempt(f'{sys.argv[1]}.q{n}', 'prevention', n % 2 == 0, 0.5)\n"
@@ -245,7 +258,7 @@ def moved_aside(home: Path) -> list[Path]:
 def test_a_corrupt_database_is_moved_aside_with_one_warning(tipcourse_home, capsys):
     """Garbage in the file: it is renamed aside (kept), one line says where, recording goes on."""
     made = run_python(
-        "from tipcourse._store import record_attempt\n"
+        "from tipcourse.engine._store import record_attempt\n"
         "record_attempt('overview.q01', 'overview', True, 1.0)",
         tipcourse_home,
     )
@@ -277,8 +290,8 @@ def test_a_truncated_database_is_moved_aside(tipcourse_home, capsys):
     """A file cut short (a crash while copying it) is detected and replaced by a fresh one."""
     made = run_python(  # the store's own file, then 3,000 rows added in one transaction
         "import sqlite3\n"
-        "from tipcourse._sqlite import database_path\n"
-        "from tipcourse._store import record_attempt\n"
+        "from tipcourse.engine._sqlite import database_path\n"
+        "from tipcourse.engine._store import record_attempt\n"
         "record_attempt('assessment.q00', 'assessment', True, 1.0)\n"
         "with sqlite3.connect(database_path()) as connection:\n"
         "    connection.executemany('INSERT INTO attempts (learner, item_id, kind, section,"

@@ -10,10 +10,10 @@ import ipywidgets as widgets
 import pytest
 
 import tipcourse
-from tipcourse import display, kernel
-from tipcourse._questions import Option, Question
-from tipcourse.session import QuestionState, QuizState
-from tipcourse.widgets import QuestionView, QuizView
+from tipcourse.engine._questions import Option, Question
+from tipcourse.engine.session import QuestionState, QuizState
+from tipcourse.views import display, kernel
+from tipcourse.views.widgets import QuestionView, QuizView
 
 TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
 #: The first question of each type in the bank.
@@ -216,9 +216,15 @@ def test_areas_appear_in_a_fixed_order_whatever_is_pressed_first():
 def test_text_from_the_bank_is_escaped():
     """A prompt, option or hint with HTML in it is shown as text, not run as HTML."""
     question = Question(
-        id="prosecution.t09", section="prosecution", type="single",
-        prompt="Is <script>alert(1)</script> shown as text?", answer="a", points=1,
-        skill="remember", hints=("Look for <b>bold</b>.",), explanation="Yes & it is.",
+        id="prosecution.t09",
+        section="prosecution",
+        type="single",
+        prompt="Is <script>alert(1)</script> shown as text?",
+        answer="a",
+        points=1,
+        skill="remember",
+        hints=("Look for <b>bold</b>.",),
+        explanation="Yes & it is.",
         evidence=(tipcourse.load_report().sections["prosecution"].sentences[0],),
         options=(Option("a", "<i>yes</i>"), Option("b", "no", "<u>no</u> is wrong")),
     )
@@ -267,9 +273,9 @@ def test_in_a_kernel_the_bundle_has_the_widget_and_the_static_forms(monkeypatch)
     bundle = shown._repr_mimebundle_()
     assert sorted(bundle) == sorted([display.WIDGET_VIEW, "text/plain", "text/markdown"])
     assert bundle[display.WIDGET_VIEW]["model_id"] == shown.view().widget.model_id
-    assert bundle[display.WIDGET_VIEW] == shown.view().widget._repr_mimebundle_()[
-        display.WIDGET_VIEW
-    ]
+    assert (
+        bundle[display.WIDGET_VIEW] == shown.view().widget._repr_mimebundle_()[display.WIDGET_VIEW]
+    )
     assert tipcourse.quiz("prosecution")._repr_mimebundle_(include={"text/plain"}).keys() == {
         "text/plain"
     }

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 import yaml
 
-from tipcourse._written import WRITTEN, WrittenBankError, written, written_items
-from tipcourse.assign import assign
-from tipcourse.authoring import UNGRADED
+from tipcourse.engine._written import WRITTEN, WrittenBankError, written, written_items
+from tipcourse.instructor._assign import assign
+from tipcourse.views.authoring import UNGRADED
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,13 +24,20 @@ def test_every_rubric_adds_up_and_every_notebook_has_its_reflection():
         assert sum(line.points for line in item.rubric) == item.points
     for path in sorted((ROOT / "notebooks").glob("0[1-7]-*.ipynb")):
         cells = nbformat.read(path, as_version=4).cells
-        ids = [c.metadata["tipcourse"]["written"] for c in cells
-               if c.metadata.get("tipcourse", {}).get("role") == "written"]
+        ids = [
+            c.metadata["tipcourse"]["written"]
+            for c in cells
+            if c.metadata.get("tipcourse", {}).get("role") == "written"
+        ]
         assert ids and all(item in items for item in ids), path.name
-        prompts = [c.source for c in cells if c.metadata.get("tipcourse", {}).get("role") == "prompt"]
+        prompts = [
+            c.source for c in cells if c.metadata.get("tipcourse", {}).get("role") == "prompt"
+        ]
         assert all(UNGRADED in text for text in prompts)  # in the course, nothing checks it
     memo = nbformat.read(ROOT / "notebooks" / "07-synthesis.ipynb", as_version=4).cells
-    assert any(c.metadata.get("tipcourse", {}).get("written") == "recommendations.w90" for c in memo)
+    assert any(
+        c.metadata.get("tipcourse", {}).get("written") == "recommendations.w90" for c in memo
+    )
 
 
 def test_a_rubric_that_does_not_add_up_names_the_file_item_and_field(tmp_path):
@@ -57,14 +64,22 @@ def test_an_assigned_written_item_is_graded_by_hand_with_nbgrader_metadata(memo)
     manifest = json.loads((memo / "assignment.json").read_text("utf-8"))
     [entry] = manifest["notebooks"]
     assert [(i["id"], i["kind"], i["points"], i["variable"]) for i in entry["items"]] == [
-        ("recommendations.w90", "written", 10, ""), ("overview.w90", "written", 5, "")]
+        ("recommendations.w90", "written", 10, ""),
+        ("overview.w90", "written", 5, ""),
+    ]
     for folder in ("student", "key"):
         cells = nbformat.read(memo / folder / "07-synthesis.ipynb", as_version=4).cells
         answers = [c for c in cells if c.metadata.get("tipcourse", {}).get("role") == "written"]
         assert [c.metadata["nbgrader"]["points"] for c in answers] == [10, 5]
-        assert all(c.cell_type == "markdown" and c.metadata["nbgrader"]["grade"]
-                   and c.metadata["nbgrader"]["solution"] for c in answers)
-        prompts = [c.source for c in cells if c.metadata.get("tipcourse", {}).get("role") == "prompt"]
+        assert all(
+            c.cell_type == "markdown"
+            and c.metadata["nbgrader"]["grade"]
+            and c.metadata["nbgrader"]["solution"]
+            for c in answers
+        )
+        prompts = [
+            c.source for c in cells if c.metadata.get("tipcourse", {}).get("role") == "prompt"
+        ]
         assert all(UNGRADED not in text and "graded by hand" in text for text in prompts)
         rubrics = [c for c in cells if c.metadata.get("tipcourse", {}).get("role") == "rubric"]
         text = "\n".join(c.source for c in cells)

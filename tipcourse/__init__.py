@@ -3,8 +3,12 @@
 Importing this package is light: pandas, matplotlib and ipywidgets load when first used.
 """
 
-from ._exercises import exercise, exercises
-from ._facts import (
+from .engine._exercises import exercise, exercises
+from .engine._forms import check_form
+from .engine._questions import question, questions
+from .engine._store import attempts, set_learner
+from .engine.outcome import Outcome
+from .report._facts import (
     budget,
     convictions_by_jurisdiction,
     facts,
@@ -13,17 +17,23 @@ from ._facts import (
     sentences_by_jurisdiction,
     victims_identified,
 )
-from ._forms import check_form
-from ._questions import question, questions
-from ._store import attempts, set_learner
-from .dashboard import progress
-from .datasets import glossary, load_report, report_metadata, tier_history, tiers
-from .display import quiz, reading, show
-from .messages import set_language
-from .outcome import Outcome
-from .report import Location, Match, Report, ReportFormatError, Section, parse_report
+from .report._parse import Location, Match, Report, ReportFormatError, Section, parse_report
+from .report.datasets import glossary, load_report, report_metadata, tier_history, tiers
+from .report.messages import set_language
+from .views.dashboard import progress
+from .views.display import quiz, reading, show
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``from tipcourse import charts``: the charts module, loaded (with matplotlib) when asked."""
+    if name == "charts":
+        from .views import charts
+
+        return charts
+    raise AttributeError(f"module 'tipcourse' has no attribute {name!r}")
+
 
 __all__ = [
     "Location",

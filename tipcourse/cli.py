@@ -1,8 +1,9 @@
 """The ``tipcourse`` command line: argument parsing, printing and exit statuses, for every command.
 
-The work itself lives in the library (:mod:`tipcourse.start`, :mod:`tipcourse.assign`,
-:mod:`tipcourse.grade`, :mod:`tipcourse.export`, the attempts store); each handler here turns
-the arguments into one call, prints what came of it and returns the exit status.
+The work itself lives in the library (:mod:`tipcourse.views.start`,
+:mod:`tipcourse.instructor._assign`, :mod:`tipcourse.instructor.grading._grade`,
+:mod:`tipcourse.instructor.lms._export`, the attempts store); each handler here turns the arguments
+into one call, prints what came of it and returns the exit status.
 """
 
 from __future__ import annotations
@@ -11,32 +12,32 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
-from ._bwrap import SANDBOXES, SandboxError, choose, exposed
-from ._csvfile import shown
-from ._outputs import Outputs, Written, write_outputs
-from ._store import attempts, database_path, reset
-from ._submissions import submissions_in
-from .analyze import AnalyzeError, analysis
-from .assign import MANIFEST, AssignError, assign
-from .cluster import ClusterError, grade_on_dask
-from .dashboard import progress
-from .datasets import report_metadata
-from .export import ExportError, ExportUsageError, export_file
-from .grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Key, Result, grade
-from .lms_gradebook import (
+from .engine._store import attempts, database_path, reset
+from .instructor._analyze import AnalyzeError, analysis
+from .instructor._assign import MANIFEST, AssignError, assign
+from .instructor._csvfile import shown
+from .instructor.grading._bwrap import SANDBOXES, SandboxError, choose, exposed
+from .instructor.grading._cluster import ClusterError, grade_on_dask
+from .instructor.grading._grade import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Key, Result, grade
+from .instructor.grading._manual import ManualError, merge_manual, read_manual
+from .instructor.grading._outputs import Outputs, Written, write_outputs
+from .instructor.grading._submissions import submissions_in
+from .instructor.lms._export import ExportError, ExportUsageError, export_file
+from .instructor.lms._fill import (
     PREFER,
     LmsGradebookError,
     conflicts,
     possible_points,
     read_lms_gradebook,
 )
-from .manual import ManualError, merge_manual, read_manual
-from .messages import message
-from .report import SECTION_NAMES
-from .start import run_jupyter, sync_workspace
+from .report._parse import SECTION_NAMES
+from .report.datasets import report_metadata
+from .report.messages import message
+from .views.dashboard import progress
+from .views.start import run_jupyter, sync_workspace
 
 __all__ = ["build_parser", "main", "progress_bar"]
 
@@ -71,48 +72,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_assign(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("assign", help=message("assign.help"),
-                                 description=message("assign.description"))
-    parser.add_argument("--notebooks", nargs="+", metavar="NN",
-                        help=message("assign.notebooks_help"))
+    parser = commands.add_parser(
+        "assign", help=message("assign.help"), description=message("assign.description")
+    )
+    parser.add_argument(
+        "--notebooks", nargs="+", metavar="NN", help=message("assign.notebooks_help")
+    )
     parser.add_argument("--items", nargs="+", metavar="ID", help=message("assign.items_help"))
     parser.add_argument("--out", required=True, metavar="DIR", help=message("assign.out_help"))
     parser.add_argument("--course", metavar="DIR", help=message("assign.course_help"))
     parser.add_argument("--bank", metavar="DIR", help=message("assign.bank_help"))
-    parser.add_argument("--self-check", action="store_true",
-                        help=message("assign.self_check_help"))
+    parser.add_argument("--self-check", action="store_true", help=message("assign.self_check_help"))
     parser.set_defaults(run=_assign)
 
 
 def _add_grade(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("grade", help=message("grade.help"),
-                                 description=message("grade.description"))
-    parser.add_argument("submissions", nargs="+", metavar="SUBMISSION_OR_FOLDER",
-                        help=message("grade.submissions_help"))
+    parser = commands.add_parser(
+        "grade", help=message("grade.help"), description=message("grade.description")
+    )
+    parser.add_argument(
+        "submissions",
+        nargs="+",
+        metavar="SUBMISSION_OR_FOLDER",
+        help=message("grade.submissions_help"),
+    )
     parser.add_argument("--out", required=True, metavar="CSV", help=message("grade.out_help"))
     parser.add_argument("--assignment", metavar="DIR", help=message("grade.assignment_help"))
     parser.add_argument("--feedback", metavar="DIR", help=message("grade.feedback_help"))
     parser.add_argument("--jobs", type=int, metavar="N", help=message("grade.jobs_help"))
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=message("grade.timeout_help"))
-    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help=message("grade.memory_help"))
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=message("grade.timeout_help"),
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=message("grade.memory_help"),
+    )
     parser.add_argument("--manual", metavar="CSV", help=message("grade.manual_help"))
     parser.add_argument("--lms-gradebook", metavar="CSV", help=message("lms.gradebook_help"))
     parser.add_argument("--lms-column", metavar="NAME", help=message("lms.column_help"))
     parser.add_argument("--prefer", choices=PREFER, help=message("lms.prefer_help"))
     parser.add_argument("--dask", metavar="ADDRESS", help=message("grade.dask_help"))
-    parser.add_argument("--sandbox", choices=SANDBOXES, default="auto",
-                        help=message("grade.sandbox_help"))
+    parser.add_argument(
+        "--sandbox", choices=SANDBOXES, default="auto", help=message("grade.sandbox_help")
+    )
     parser.set_defaults(run=_grade)
 
 
 def _add_analyze(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("analyze", help=message("analyze.help"),
-                                 description=message("analyze.description"))
+    parser = commands.add_parser(
+        "analyze", help=message("analyze.help"), description=message("analyze.description")
+    )
     parser.add_argument("gradebook", metavar="GRADEBOOK", help=message("analyze.gradebook_help"))
-    parser.add_argument("--assignment", required=True, metavar="DIR",
-                        help=message("analyze.assignment_help"))
+    parser.add_argument(
+        "--assignment", required=True, metavar="DIR", help=message("analyze.assignment_help")
+    )
     parser.add_argument("--out", required=True, metavar="DIR", help=message("analyze.out_help"))
     parser.set_defaults(run=_analyze)
 
@@ -121,11 +141,17 @@ def _add_export(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export", help=message("export.help"), description=message("export.description")
     )
-    parser.add_argument("--format", required=True, metavar="FORMAT",
-                        help=message("export.format_help"))
+    parser.add_argument(
+        "--format", required=True, metavar="FORMAT", help=message("export.format_help")
+    )
     parser.add_argument("--out", required=True, metavar="FILE", help=message("export.out_help"))
-    parser.add_argument("--section", action="extend", nargs="+", metavar="SECTION",
-                        help=message("export.section_help", sections=", ".join(SECTION_NAMES)))
+    parser.add_argument(
+        "--section",
+        action="extend",
+        nargs="+",
+        metavar="SECTION",
+        help=message("export.section_help", sections=", ".join(SECTION_NAMES)),
+    )
     parser.set_defaults(run=_export)
 
 
@@ -197,16 +223,29 @@ def _progress(args: argparse.Namespace, extra: list[str]) -> int:
 def _assign(args: argparse.Namespace, extra: list[str]) -> int:
     out = Path(args.out)
     try:
-        assign(out, args.notebooks, args.items, Path(args.course) if args.course else None,
-               self_check=args.self_check, bank=Path(args.bank) if args.bank else None)
+        assign(
+            out,
+            args.notebooks,
+            args.items,
+            Path(args.course) if args.course else None,
+            self_check=args.self_check,
+            bank=Path(args.bank) if args.bank else None,
+        )
     except AssignError as error:
         return _fail(error, 2)
     except OSError as error:
         return _fail(message("assign.cannot_write", folder=out, error=error), 1)
     manifest = json.loads((out / MANIFEST).read_text("utf-8"))
     count = sum(len(entry["items"]) for entry in manifest["notebooks"])
-    print(message("assign.done", notebooks=len(manifest["notebooks"]), items=count,
-                  student=out / "student", answers=out / "key"))
+    print(
+        message(
+            "assign.done",
+            notebooks=len(manifest["notebooks"]),
+            items=count,
+            student=out / "student",
+            answers=out / "key",
+        )
+    )
     return 0
 
 
@@ -221,88 +260,147 @@ def progress_bar(done: int, total: int, stream: TextIO) -> None:
     stream.flush()
 
 
-def _grade(args: argparse.Namespace, extra: list[str]) -> int:
-    key, lms = None, None
+class _Stop(Exception):
+    """A reason to stop a command before it does anything, with its exit status."""
+
+    def __init__(self, text: object, status: int = 2) -> None:
+        super().__init__(str(text))
+        self.status = status
+
+
+def _grade_inputs(args: argparse.Namespace) -> tuple[Key | None, Any, Any]:
+    """The key, the LMS export and the manual scores, each read (and refused) before grading, so
+    a wrong file costs no grading time."""
+    key, lms, given = None, None, None
     if bool(args.lms_gradebook) != bool(args.lms_column):
-        return _fail(message("lms.both_needed"), 2)
+        raise _Stop(message("lms.both_needed"))
     if args.lms_gradebook and not args.assignment:  # points possible come from the key only
-        return _fail(message("lms.needs_assignment"), 2)
-    if args.lms_gradebook:  # read before grading, so a wrong file costs no grading time
+        raise _Stop(message("lms.needs_assignment"))
+    if args.lms_gradebook:
         try:
             lms = read_lms_gradebook(Path(args.lms_gradebook))
         except LmsGradebookError as error:
-            return _fail(message("lms.nothing_graded", error=error), 2)
-    given = None
-    if args.manual:  # read before grading too: a wrong score costs no grading time
+            raise _Stop(message("lms.nothing_graded", error=error)) from None
+    if args.manual:
         try:
             given = read_manual(Path(args.manual))
         except ManualError as error:
-            return _fail(error, 2)
+            raise _Stop(error) from None
     if args.assignment:
         try:
             key = Key.from_manifest(Path(args.assignment))
         except (OSError, ValueError, KeyError, TypeError) as error:
-            return _fail(message("grade.bad_assignment", path=shown(args.assignment),
-                                 error=error), 2)
-    out = Path(args.out)
-    outputs = Outputs(out, Path(args.feedback) if args.feedback
-                      else out.with_name(out.stem + "-feedback"), lms, args.lms_column or "",
-                      possible_points(key) if key else 0.0, args.prefer)
-    problems = outputs.problems()
-    if problems:  # before any kernel starts: nothing graded is lost
-        return _fail(message("output.nothing_graded", problems="; ".join(problems)), 2)
-    submissions = submissions_in([Path(path) for path in args.submissions])
-    if args.sandbox != "none":  # a kernel must not read the key or another submission
-        seen = exposed([*([Path(args.assignment)] if args.assignment else []), *submissions])
-        if seen:
-            paths = ", ".join(shown(path) for path in seen[:5])
-            return _fail(message("grade.exposed", paths=paths), 2)
+            raise _Stop(
+                message("grade.bad_assignment", path=shown(args.assignment), error=error)
+            ) from None
+    return key, lms, given
+
+
+def _graded(args: argparse.Namespace, submissions: list[Path], key: Key | None) -> list[Result]:
+    """Every submission graded, here or on a Dask cluster (each worker decides its sandbox)."""
 
     def bar(done: int, total: int) -> None:
         progress_bar(done, total, sys.stderr)
 
-    if args.dask:  # each worker decides its own sandbox (see tipcourse.cluster)
+    if args.dask:
         try:
-            results = grade_on_dask(submissions, key, args.dask, args.timeout, args.memory, bar,
-                                    sandbox=args.sandbox)
+            return grade_on_dask(
+                submissions, key, args.dask, args.timeout, args.memory, bar, sandbox=args.sandbox
+            )
         except ClusterError as error:
-            return _fail(error, error.status)
-    else:
-        try:
-            jailed, warning = choose(args.sandbox)
-        except SandboxError as error:
-            return _fail(error, 2)
-        if warning:
-            print(warning, file=sys.stderr)
-        results = grade(submissions, key, args.jobs, args.timeout, args.memory, progress=bar,
-                        sandbox=jailed)
+            raise _Stop(error, error.status) from None
+    try:
+        jailed, warning = choose(args.sandbox)
+    except SandboxError as error:
+        raise _Stop(error) from None
+    if warning:
+        print(warning, file=sys.stderr)
+    return grade(
+        submissions, key, args.jobs, args.timeout, args.memory, progress=bar, sandbox=jailed
+    )
+
+
+def _grade(args: argparse.Namespace, extra: list[str]) -> int:
+    try:
+        key, lms, given = _grade_inputs(args)
+        out = Path(args.out)
+        outputs = Outputs(
+            out,
+            Path(args.feedback) if args.feedback else out.with_name(out.stem + "-feedback"),
+            lms,
+            args.lms_column or "",
+            possible_points(key) if key else 0.0,
+            args.prefer,
+        )
+        problems = outputs.problems()
+        if problems:  # before any kernel starts: nothing graded is lost
+            raise _Stop(message("output.nothing_graded", problems="; ".join(problems)))
+        submissions = submissions_in([Path(path) for path in args.submissions])
+        if args.sandbox != "none":  # a kernel must not read the key or another submission
+            seen = exposed([*([Path(args.assignment)] if args.assignment else []), *submissions])
+            if seen:
+                paths = ", ".join(shown(path) for path in seen[:5])
+                raise _Stop(message("grade.exposed", paths=paths))
+        results = _graded(args, submissions, key)
+    except _Stop as stop:
+        return _fail(stop, stop.status)
     unmatched = merge_manual(results, given) if given else []
     written = write_outputs(results, outputs)
     _report(results, outputs, written, unmatched)
     return _last_line(written, outputs)
 
 
-def _report(results: list[Result], outputs: Outputs, written: Written,
-            unmatched: list[str]) -> None:
+def _report(
+    results: list[Result], outputs: Outputs, written: Written, unmatched: list[str]
+) -> None:
     """What the run wrote and what is left to do, as lines on the terminal."""
-    counts = {status: sum(result.status == status for result in results)
-              for status in ("ok", "error", "timeout", "invalid")}
-    print(message("grade.done", count=len(results), gradebook=shown(outputs.gradebook),
-                  feedback=shown(outputs.feedback), **counts))
+    counts = {
+        status: sum(result.status == status for result in results)
+        for status in ("ok", "error", "timeout", "invalid")
+    }
+    print(
+        message(
+            "grade.done",
+            count=len(results),
+            gradebook=shown(outputs.gradebook),
+            feedback=shown(outputs.feedback),
+            **counts,
+        )
+    )
     if written.manual is not None:
         pending = sum(len(result.awaiting) for result in results)
-        print(message("manual.written", path=shown(written.manual), pending=pending) if pending
-              else message("manual.all_graded", path=shown(written.manual)))
+        print(
+            message("manual.written", path=shown(written.manual), pending=pending)
+            if pending
+            else message("manual.all_graded", path=shown(written.manual))
+        )
     if unmatched:
-        print(message("manual.unmatched", count=len(unmatched),
-                      rows="; ".join(shown(row) for row in unmatched)))
+        print(
+            message(
+                "manual.unmatched",
+                count=len(unmatched),
+                rows="; ".join(shown(row) for row in unmatched),
+            )
+        )
     for learner, named in conflicts(results).items():
-        print(message("grade.same_learner", learner=shown(learner),
-                      submissions=", ".join(shown(result.submission) for result in named)))
+        print(
+            message(
+                "grade.same_learner",
+                learner=shown(learner),
+                submissions=", ".join(shown(result.submission) for result in named),
+            )
+        )
     if written.filled is not None:
         filled = written.filled
-        print(message("lms.done", path=shown(filled.path), matched=filled.matched,
-                      column=shown(outputs.lms_column), id_column=shown(filled.id_column)))
+        print(
+            message(
+                "lms.done",
+                path=shown(filled.path),
+                matched=filled.matched,
+                column=shown(outputs.lms_column),
+                id_column=shown(filled.id_column),
+            )
+        )
         if filled.unmatched:
             print(message("lms.unmatched", count=len(filled.unmatched)))
             for line in filled.unmatched:
@@ -314,13 +412,20 @@ def _last_line(written: Written, outputs: Outputs) -> int:
     output not written and where its content is instead."""
     if not written.failed:
         return 0
-    lines = [message("output.saved" if failure.saved else "output.lost", path=shown(failure.path),
-                     error=failure.error, saved=shown(failure.saved)) for failure in written.failed]
+    lines = [
+        message(
+            "output.saved" if failure.saved else "output.lost",
+            path=shown(failure.path),
+            error=failure.error,
+            saved=shown(failure.saved),
+        )
+        for failure in written.failed
+    ]
     return _fail(" ".join(lines), 1)
 
 
 def _analyze(args: argparse.Namespace, extra: list[str]) -> int:
-    from ._item_report import write_analysis  # matplotlib: only when a report is drawn
+    from .instructor._item_report import write_analysis  # matplotlib: only when a report is drawn
 
     try:
         found = analysis(Path(args.gradebook), Path(args.assignment))
@@ -331,8 +436,15 @@ def _analyze(args: argparse.Namespace, extra: list[str]) -> int:
     except OSError as error:
         return _fail(message("analyze.cannot_write", folder=args.out, error=error), 1)
     flagged = sum(bool(row.flags) for row in found.items)
-    print(message("analyze.done", items=len(found.items), learners=len(found.totals),
-                  flagged=flagged, files=", ".join(str(path) for path in written)))
+    print(
+        message(
+            "analyze.done",
+            items=len(found.items),
+            learners=len(found.totals),
+            flagged=flagged,
+            files=", ".join(str(path) for path in written),
+        )
+    )
     return 0
 
 
@@ -343,8 +455,14 @@ def _export(args: argparse.Namespace, extra: list[str]) -> int:
         return _fail(error, 2)
     except ExportError as error:
         return _fail(error, 1)
-    print(message("export.written", count=written.count,
-                  format=message(f"export.format.{written.file_format}"), path=written.path))
+    print(
+        message(
+            "export.written",
+            count=written.count,
+            format=message(f"export.format.{written.file_format}"),
+            path=written.path,
+        )
+    )
     print(message(f"export.next.{written.file_format}"))
     return 0
 

@@ -5,7 +5,7 @@
     python tools/build_notebooks.py --solutions DIR  # instructor versions, with solutions, into DIR
 
 Run it after changing a course source, a question or an exercise; commit the notebooks with
-their outputs. The format of a source is described in tipcourse/authoring.py.
+their outputs. The format of a source is described in tipcourse/views/authoring.py.
 """
 
 from __future__ import annotations
@@ -17,17 +17,22 @@ from pathlib import Path
 
 import nbformat
 
-from tipcourse.authoring import build, execute, read_sources
+from tipcourse.views.authoring import build, execute, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("numbers", nargs="*",
-                        help="notebook numbers to build, e.g. 04 (default: all)")
-    parser.add_argument("--solutions", metavar="DIR", type=Path,
-                        help="write the versions with solutions into DIR, without running them")
+    parser.add_argument(
+        "numbers", nargs="*", help="notebook numbers to build, e.g. 04 (default: all)"
+    )
+    parser.add_argument(
+        "--solutions",
+        metavar="DIR",
+        type=Path,
+        help="write the versions with solutions into DIR, without running them",
+    )
     args = parser.parse_args(argv)
     sources = read_sources(ROOT / "course")
     chosen = [s for s in sources if not args.numbers or s.number in args.numbers]

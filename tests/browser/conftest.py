@@ -50,11 +50,12 @@ def chromium_executable(request: pytest.FixtureRequest) -> str:
     """Debian's Chromium, or a skip (a failure under CI=true) saying how to install it."""
     executable = find_chromium()
     if executable is None:
-        _missing(f"Chromium is not installed (no /usr/bin/chromium and no "
-                                 f"`chromium` on PATH). {INSTALL_HINT}")
+        _missing(
+            f"Chromium is not installed (no /usr/bin/chromium and no "
+            f"`chromium` on PATH). {INSTALL_HINT}"
+        )
     if importlib.util.find_spec("playwright") is None:
-        _missing("the Python package playwright is not installed: "
-                                 "pip install -e '.[test]'")
+        _missing("the Python package playwright is not installed: pip install -e '.[test]'")
     return executable
 
 
@@ -101,8 +102,11 @@ def lab_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFactor
 def notebook7_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFactory):
     """Jupyter Notebook 7 serving a copy of notebooks/, started when a test first needs it."""
     if importlib.util.find_spec("notebook") is None:
-        pytest.fail("Jupyter Notebook 7 is not installed: pip install -e '.[test]' "
-                    "(the test extra has notebook>=7,<8)", pytrace=False)
+        pytest.fail(
+            "Jupyter Notebook 7 is not installed: pip install -e '.[test]' "
+            "(the test extra has notebook>=7,<8)",
+            pytrace=False,
+        )
     server = _server(tmp_path_factory, "notebook")
     try:
         yield server

@@ -106,7 +106,10 @@ def write_notebook(path: Path, cells: Sequence[str | tuple[str, str]]) -> Path:
     for number, cell in enumerate(cells):
         kind, source = ("code", cell) if isinstance(cell, str) else cell
         entry: dict[str, Any] = {
-            "cell_type": kind, "id": f"cell-{number}", "metadata": {}, "source": source
+            "cell_type": kind,
+            "id": f"cell-{number}",
+            "metadata": {},
+            "source": source,
         }
         if kind == "code":
             entry.update(execution_count=None, outputs=[])
@@ -115,7 +118,9 @@ def write_notebook(path: Path, cells: Sequence[str | tuple[str, str]]) -> Path:
         "cells": built,
         "metadata": {
             "kernelspec": {
-                "display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
             },
             "language_info": {"name": "python"},
         },
@@ -283,8 +288,13 @@ class JupyterServer:
         if self._command:
             return [part.format(port=self.port, token=self.token) for part in self._command]
         command = [
-            sys.executable, "-m", "jupyter", self.app, "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--port={self.port}",
+            sys.executable,
+            "-m",
+            "jupyter",
+            self.app,
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--port={self.port}",
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.workspace}",
         ]
@@ -298,8 +308,13 @@ class JupyterServer:
         environment = self.environment()
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                self.command(), env=environment, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.state,
+                self.command(),
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=self.state,
             )
         return self
 
@@ -471,9 +486,14 @@ class Notebook:
             return any(re.search(r"\|\s*Idle\s*$", text) for text in shown)
         name = self.page.locator(".jp-KernelName").all_inner_texts()
         status = self.page.locator(".jp-NotebookKernelStatus").all_inner_texts()
-        return bool(name) and bool(name[0].strip()) and "No Kernel" not in name[0] and not any(
-            re.search(r"Connecting|Starting|Restarting|Busy|Dead|Unknown", text)
-            for text in status
+        return (
+            bool(name)
+            and bool(name[0].strip())
+            and "No Kernel" not in name[0]
+            and not any(
+                re.search(r"Connecting|Starting|Restarting|Busy|Dead|Unknown", text)
+                for text in status
+            )
         )
 
     def wait_kernel_idle(self, timeout: float = KERNEL_READY_SECONDS, settle: float = 0.6) -> None:
@@ -489,8 +509,11 @@ class Notebook:
             indicator = self.page.locator(".jp-Notebook-ExecutionIndicator").evaluate_all(
                 "els => els.map(e => e.dataset.status)"
             )
-            if state == "idle" and indicator and set(indicator) == {"idle"} and (
-                self._kernel_shown_idle()
+            if (
+                state == "idle"
+                and indicator
+                and set(indicator) == {"idle"}
+                and (self._kernel_shown_idle())
             ):
                 steady += 1
             else:
@@ -664,7 +687,7 @@ class QuestionWidget:
 
     @staticmethod
     def true_false_word(value: bool) -> str:
-        from tipcourse.messages import message
+        from tipcourse.report.messages import message
 
         return message("widget.true" if value else "widget.false")
 
@@ -754,7 +777,8 @@ def wrong_answer(question: Any, shown_order: list[str] | None = None) -> tuple[A
         return (not question.answer), clean(question.wrong_feedback)
     if kind == "numeric":
         candidates = [(r.low + r.high) / 2 for r in question.ranges] + [
-            float(question.answer) * 3 + 1, float(question.answer) + 1000
+            float(question.answer) * 3 + 1,
+            float(question.answer) + 1000,
         ]
         for value in candidates:
             if question.evaluate(number_text(value)).status == "incorrect":

@@ -18,7 +18,7 @@ from jupyter_browser import (
     wrong_answer,
 )
 
-from tipcourse.messages import message
+from tipcourse.report.messages import message
 
 NAME = "browser-accessibility.ipynb"
 TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
@@ -113,8 +113,10 @@ def test_tipcourse_outputs_pass_axe(lab_server, open_notebook, capsys):
         found += _violations(result.response)
     blocking = [v for v in found if v["impact"] in BLOCKING]
     with capsys.disabled():
-        print(f"\naxe on tipcourse's outputs: {len(found)} violation(s), "
-              f"{len(blocking)} serious or critical")
+        print(
+            f"\naxe on tipcourse's outputs: {len(found)} violation(s), "
+            f"{len(blocking)} serious or critical"
+        )
         if found:
             print(_describe(found))
     assert not blocking, _describe(blocking)
@@ -127,15 +129,20 @@ def test_tipcourse_outputs_pass_axe(lab_server, open_notebook, capsys):
         summary[(violation["id"], violation["impact"])] += len(violation["nodes"])
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = [
-        {"rule": rule, "impact": impact, "count": nodes, "help": next(
-            v["help"] for v in _violations(rest.response) if v["id"] == rule)}
+        {
+            "rule": rule,
+            "impact": impact,
+            "count": nodes,
+            "help": next(v["help"] for v in _violations(rest.response) if v["id"] == rule),
+        }
         for (rule, impact), nodes in sorted(summary.items())
     ]
     (ARTIFACTS / "axe-jupyterlab.json").write_text(json.dumps(report, indent=1), "utf-8")
     with capsys.disabled():
         print("axe on JupyterLab's own interface (not tipcourse's; reported, not failed on):")
         for entry in report:
-            print(f"  {entry['rule']:<32} {entry['impact']:<9} {entry['count']:>3}  "
-                  f"{entry['help']}")
+            print(
+                f"  {entry['rule']:<32} {entry['impact']:<9} {entry['count']:>3}  {entry['help']}"
+            )
         if not report:
             print("  no violations")

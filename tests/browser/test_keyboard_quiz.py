@@ -18,8 +18,8 @@ from jupyter_browser import (
     write_notebook,
 )
 
-from tipcourse._wording import number_text
-from tipcourse.messages import message
+from tipcourse.report.messages import message
+from tipcourse.views._wording import number_text
 
 NAME = "browser-keyboard-quiz.ipynb"
 TYPES = ("single", "truefalse", "multiple", "numeric", "text", "order")
@@ -46,7 +46,9 @@ _FIND = """(spec) => {
 }"""
 
 _WHERE = (
-    "(spec) => { const find = " + _FIND + """;
+    "(spec) => { const find = "
+    + _FIND
+    + """;
   const target = find(spec);
   if (!target) return 'missing';
   const active = document.activeElement;
@@ -101,8 +103,12 @@ def answer_with_keys(keys: Keyboard, widget: QuestionWidget, question) -> None:
         if kind == "single":
             spec = {"qid": qid, "kind": "choice", "label": f"{answer}) ", "exact": False}
         else:
-            spec = {"qid": qid, "kind": "choice", "exact": True,
-                    "label": widget.true_false_word(answer)}
+            spec = {
+                "qid": qid,
+                "kind": "choice",
+                "exact": True,
+                "label": widget.true_false_word(answer),
+            }
         keys.focus(**spec)
         keys.press("Space")
         assert keys.page.evaluate(_IS_CHECKED, spec), f"{qid}: Space did not choose {answer!r}"
@@ -152,8 +158,15 @@ def test_quiz_with_the_keyboard_alone(lab_server, open_notebook):
     total = sum(float(question.points) for question in questions)
 
     def expected_score(earned: float, answered: int) -> str:
-        return clean(message("quiz.score", earned=number_text(earned), total=number_text(total),
-                             answered=answered, count=len(questions)))
+        return clean(
+            message(
+                "quiz.score",
+                earned=number_text(earned),
+                total=number_text(total),
+                answered=answered,
+                count=len(questions),
+            )
+        )
 
     # The quiz's heading area: the one whose text has the score line's opening words.
     score_line = page.locator(".widget-html-content", has_text=expected_score(0, 0).split(":")[0])

@@ -18,8 +18,8 @@ from jupyter_browser import (
 )
 
 import tipcourse
-from tipcourse.messages import message
-from tipcourse.outcome import label
+from tipcourse.engine.outcome import label
+from tipcourse.report.messages import message
 
 START = "00-start-here.ipynb"
 NAME = "browser-notebook7.ipynb"

@@ -12,9 +12,9 @@ from jupyter_browser import (
 )
 
 import tipcourse
-from tipcourse.dashboard import course_totals
-from tipcourse.messages import message
-from tipcourse.report import SECTION_NAMES
+from tipcourse.report._parse import SECTION_NAMES
+from tipcourse.report.messages import message
+from tipcourse.views.dashboard import course_totals
 
 NAME = "browser-progress-restart.ipynb"
 LEARNER = "browser-restart"  # a learner of its own: other tests' answers do not count here
@@ -22,8 +22,11 @@ LEARNER = "browser-restart"  # a learner of its own: other tests' answers do not
 
 def _bars(notebook) -> dict[str, tuple[str, float]]:
     """Each dashboard line: section title → (the words beside the bar, the bar's filled %)."""
-    rows = notebook.code_cell(2).locator(".widget-hbox").evaluate_all(
-        """rows => rows.map(row => {
+    rows = (
+        notebook.code_cell(2)
+        .locator(".widget-hbox")
+        .evaluate_all(
+            """rows => rows.map(row => {
              const bar = row.querySelector('.progress-bar');
              const track = row.querySelector('.progress');
              const filled = bar && track && track.getBoundingClientRect().width
@@ -31,6 +34,7 @@ def _bars(notebook) -> dict[str, tuple[str, float]]:
                : -1;
              return [row.innerText, filled];
            })"""
+        )
     )
     bars = {}
     for text, filled in rows:
@@ -92,7 +96,8 @@ def test_progress_survives_a_kernel_restart(lab_server, open_notebook):
         if other == section:
             continue
         other_words, other_filled = bars[message(f"section.{other}")]
-        nothing = message("progress.bar_label_of", answered=0, available=totals[other],
-                          correct=0, score="0.0")
+        nothing = message(
+            "progress.bar_label_of", answered=0, available=totals[other], correct=0, score="0.0"
+        )
         assert other_words == clean(nothing), (other, other_words)
         assert other_filled < 1, (other, other_filled)

@@ -16,8 +16,8 @@ from jupyter_browser import (
     wrong_answer,
 )
 
-from tipcourse.messages import message
-from tipcourse.outcome import label
+from tipcourse.engine.outcome import label
+from tipcourse.report.messages import message
 
 TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
 CHOSEN = pick_questions()
@@ -69,8 +69,11 @@ def test_question_type_in_the_browser(notebook, kind):
     widget.check()
     shown = widget.wait_text(
         widget.feedback(),
-        [f"✓ {message('outcome.label.correct')}", question.explanation,
-         message("widget.attempts", count=2)],
+        [
+            f"✓ {message('outcome.label.correct')}",
+            question.explanation,
+            message("widget.attempts", count=2),
+        ],
     )
     assert "✗" not in shown
 

@@ -1,0 +1,3 @@
+"""Grading submissions: one sandboxed kernel per submission, the gradebook, manual grading and
+Dask.
+"""

@@ -1,0 +1,3 @@
+"""The report as data: its text by section, its figures, tiers and glossary, and the message
+catalogue.
+"""
