@@ -15,6 +15,7 @@ import pytest
 
 from tipcourse.cli import main
 from tipcourse.engine._store import attempts, database_path, record_attempt
+from tipcourse.instructor._cells import ManifestEntry
 from tipcourse.views.dashboard import course_totals
 
 
@@ -259,7 +260,7 @@ def graded_without_kernels(monkeypatch, calls):
     from tipcourse.engine import outcome
     from tipcourse.instructor.grading._grade import Result
 
-    items = [{"id": "prosecution.q01", "kind": "question", "points": 1}]
+    items = [ManifestEntry("prosecution.q01", "question", 1)]
 
     def grade(paths, *args, **kwargs):
         calls.append(paths)

@@ -23,6 +23,7 @@ from test_grade import ITEMS, LOOP, WRONG, answers, cell, notebook
 import tipcourse
 from tipcourse import cli
 from tipcourse.instructor._assign import assign
+from tipcourse.instructor._cells import ManifestEntry
 from tipcourse.instructor.grading import _cluster as on_dask
 from tipcourse.report.messages import message
 
@@ -283,8 +284,11 @@ def test_a_worker_prepares_the_references_once_per_key(monkeypatch):
     calls = []
     monkeypatch.setattr(on_dask, "_PREPARED", set())
     monkeypatch.setattr(on_dask, "prepare", calls.append)
-    key = on_dask.Key({"hw.ipynb": [{"id": "prosecution.e01"}, {"id": "prosecution.q01"}]})
-    other = on_dask.Key({"hw2.ipynb": [{"id": "prosecution.e02"}]})
+    entries = [
+        ManifestEntry(item, "exercise", 1) for item in ("prosecution.e01", "prosecution.e02")
+    ]
+    key = on_dask.Key({"hw.ipynb": [entries[0], ManifestEntry("prosecution.q01", "question", 1)]})
+    other = on_dask.Key({"hw2.ipynb": [entries[1]]})
     for _ in range(3):
         on_dask._prepared(key)
         on_dask._prepared(other)

@@ -21,6 +21,7 @@ import tipcourse
 from tipcourse import cli
 from tipcourse.engine import outcome
 from tipcourse.instructor._assign import assign
+from tipcourse.instructor._cells import ManifestEntry
 from tipcourse.instructor.grading import _grade as grading
 from tipcourse.instructor.grading import _gradebook as gradebook
 
@@ -511,13 +512,16 @@ def test_the_responses_file_records_each_answer_as_given(tmp_path):
     cell a spreadsheet would run as a formula."""
     choice = {"options": ["x", "y", "z"]}
     items = [
-        {"id": "prosecution.q02", "kind": "question", "points": 2, **choice},
-        {"id": "overview.q02", "kind": "question", "points": 1, **choice},
-        {"id": "overview.q03", "kind": "question", "points": 1, **choice},
-        {"id": "prosecution.q01", "kind": "question", "points": 1},
-        {"id": "prosecution.e02", "kind": "exercise", "points": 2},
-        {"id": "prosecution.q03", "kind": "question", "points": 1},
-        {"id": "prosecution.q04", "kind": "question", "points": 1},
+        ManifestEntry.from_json(entry)
+        for entry in [
+            {"id": "prosecution.q02", "kind": "question", "points": 2, **choice},
+            {"id": "overview.q02", "kind": "question", "points": 1, **choice},
+            {"id": "overview.q03", "kind": "question", "points": 1, **choice},
+            {"id": "prosecution.q01", "kind": "question", "points": 1},
+            {"id": "prosecution.e02", "kind": "exercise", "points": 2},
+            {"id": "prosecution.q03", "kind": "question", "points": 1},
+            {"id": "prosecution.q04", "kind": "question", "points": 1},
+        ]
     ]
     result = grading.Result(
         "=HYPERLINK(1).ipynb",
@@ -582,3 +586,33 @@ def test_the_manifest_records_the_options_of_choice_questions_only(tmp_path):
     question = tipcourse.question("prosecution.q02")
     assert items["prosecution.q02"]["options"] == [option.text for option in question.options]
     assert "answer" not in items["prosecution.q02"]
+
+
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ({"kind": "question", "points": 1}, "needs an id"),
+        ({"id": "prosecution.q01", "kind": "essay", "points": 1}, "kind must be one of"),
+        ({"id": "prosecution.q01", "kind": "question", "points": "1"}, "points must be a number"),
+        ({"id": "prosecution.q01", "kind": "question", "points": -1}, "points must be a number"),
+        ({"id": "prosecution.q01", "kind": "question", "points": 1, "options": "ab"}, "options"),
+    ],
+)
+def test_a_manifest_entry_of_the_wrong_kind_is_refused_by_name(entry, words):
+    """The grader reads assignment.json into typed entries: a wrong field is a ValueError that
+    names the item and the field (the command line turns it into exit 2, nothing graded)."""
+    with pytest.raises(ValueError, match=words):
+        ManifestEntry.from_json(entry)
+
+
+def test_a_manifest_entry_reads_back_what_assign_wrote(tmp_path):
+    """Every entry of a real assignment.json round-trips through the typed record unchanged."""
+    assign(tmp_path, notebooks=["04"])
+    manifest = json.loads((tmp_path / "assignment.json").read_text("utf-8"))
+    for entry in manifest["notebooks"][0]["items"]:
+        again = ManifestEntry.from_json(entry).as_json()
+        assert {**again, "points": entry["points"]} == entry and again["points"] == entry["points"]
+    lettered = [ManifestEntry.from_json(e) for e in manifest["notebooks"][0]["items"]]
+    assert any(entry.options for entry in lettered) and all(
+        isinstance(entry.options, tuple) for entry in lettered
+    )

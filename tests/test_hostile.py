@@ -27,6 +27,7 @@ import tipcourse
 from tipcourse import cli
 from tipcourse.instructor._analyze import analysis
 from tipcourse.instructor._assign import assign
+from tipcourse.instructor._cells import ManifestEntry
 from tipcourse.instructor.grading import _folder
 from tipcourse.instructor.grading._decode import Unreadable, decode
 from tipcourse.instructor.grading._folder import SubmissionFolder, remove_tree
@@ -194,7 +195,7 @@ def test_the_manual_sheet_is_replaced_only_by_a_complete_one(tmp_path):
     """A re-grade whose text holds a lone surrogate rewrites the sheet whole: scores kept."""
     from tipcourse.instructor.grading._grade import Result
 
-    items = [{"id": "prosecution.r01", "kind": "written", "points": 5}]
+    items = [ManifestEntry("prosecution.r01", "written", 5)]
     first = Result(
         "a.ipynb",
         "ok",

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from tipcourse.engine import outcome
+from tipcourse.instructor._cells import ManifestEntry
 from tipcourse.instructor.grading._grade import Key, Result
 from tipcourse.instructor.lms._fill import (
     LmsGradebookError,
@@ -36,8 +37,8 @@ MOODLE = (
 )
 
 ITEMS = [
-    {"id": "prosecution.q01", "kind": "question", "points": 1},
-    {"id": "prosecution.e01", "kind": "exercise", "points": 2},
+    ManifestEntry("prosecution.q01", "question", 1),
+    ManifestEntry("prosecution.e01", "exercise", 2),
 ]
 
 
@@ -49,7 +50,7 @@ def result(submission, learner, *right, items=ITEMS):
         learner=learner,
         items=items,
         outcomes={
-            info["id"]: outcome.correct("") if info["id"] in right else outcome.incorrect("")
+            info.id: outcome.correct("") if info.id in right else outcome.incorrect("")
             for info in items
         },
     )
@@ -121,7 +122,7 @@ def test_unmatched_learners_are_listed_and_never_guessed(canvas):
 def test_a_learners_notebooks_are_summed_and_a_resubmission_counts_as_told(canvas):
     """Two notebooks of one learner add up; the same item graded twice is never chosen between
     silently: the learner is listed, unless --prefer says which counts."""
-    other = [{"id": "overview.q01", "kind": "question", "points": 1}]
+    other = [ManifestEntry("overview.q01", "question", 1)]
     results = [
         result("ana-04.ipynb", "ana.alvarez"),
         result("ana-01.ipynb", "ana.alvarez", "overview.q01", items=other),

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..report._text import one_line, typed_letter
 from ..report.messages import message
+from ._cells import ManifestEntry
 from ._csvfile import CsvProblem, learner_key, read_rows
 from .grading._grade import Key
 from .grading._gradebook import COLUMNS as GRADEBOOK_COLUMNS
@@ -145,7 +146,7 @@ def _learner_key(learner: str, submission: str) -> str:
 
 
 def _read_points(
-    path: Path, items: dict[str, dict[str, Any]], assignment: Path
+    path: Path, items: dict[str, ManifestEntry], assignment: Path
 ) -> dict[str, dict[str, float]]:
     """Each learner's points per item, from the gradebook; ``invalid`` rows left out."""
     header, body = _read_csv(path, ["submission", "learner", "status"])
@@ -189,7 +190,7 @@ def _read_points(
 
 
 def _read_answers(
-    path: Path, items: dict[str, dict[str, Any]], assignment: Path
+    path: Path, items: dict[str, ManifestEntry], assignment: Path
 ) -> dict[str, dict[str, str]]:
     """Each learner's latest answer per item, from the responses file."""
     _, body = _read_csv(path, RESPONSE_COLUMNS)
@@ -243,8 +244,8 @@ def _flags(facility: float | None, discrimination: float | None, responses: int)
     return flags
 
 
-def _item_stats(info: dict[str, Any], learners: dict[str, dict[str, float]]) -> ItemStats:
-    item, max_points = info["id"], float(info["points"])
+def _item_stats(info: ManifestEntry, learners: dict[str, dict[str, float]]) -> ItemStats:
+    item, max_points = info.id, float(info.points)
     scored = [points for points in learners.values() if item in points]
     own = [points[item] for points in scored]
     rest = [sum(value for other, value in points.items() if other != item) for points in scored]
@@ -253,7 +254,7 @@ def _item_stats(info: dict[str, Any], learners: dict[str, dict[str, float]]) -> 
     discrimination = _pearson(own, rest)
     return ItemStats(
         item,
-        str(info.get("kind", "")),
+        str(info.kind),
         len(own),
         mean,
         max_points,
@@ -276,9 +277,9 @@ def _right_texts(item_id: str, find: Callable[[str], Any]) -> set[str] | None:
 
 
 def _option_counts(
-    info: dict[str, Any], answers: dict[str, dict[str, str]], find: Callable[[str], Any]
+    info: ManifestEntry, answers: dict[str, dict[str, str]], find: Callable[[str], Any]
 ) -> list[OptionCount]:
-    item, shown = info["id"], info["options"]
+    item, shown = info.id, info.options
     right = _right_texts(item, find)
     chosen = [
         {typed_letter(part) for part in given[item].split(",") if part.strip()}
@@ -302,12 +303,12 @@ def _option_counts(
     return rows
 
 
-def _counted(info: dict[str, Any], find: Callable[[str], Any]) -> bool:
+def _counted(info: ManifestEntry, find: Callable[[str], Any]) -> bool:
     """Whether the options of an item are counted: single and multiple choice, not ordering."""
-    if not info.get("options"):
+    if not info.options:
         return False
     try:
-        found = find(info["id"])
+        found = find(info.id)
     except KeyError:
         return True  # not in the course bank: its manifest options are all there is
     return found.kind == "question" and found.question_type.counts_options
@@ -325,14 +326,14 @@ def analysis(gradebook: Path, assignment: Path) -> Analysis:
         raise AnalyzeError(
             message("analyze.bad_assignment", path=assignment, error=one_line(error, 120))
         ) from None
-    items = {info["id"]: info for entries in key.notebooks.values() for info in entries}
+    items = {info.id: info for entries in key.notebooks.values() for info in entries}
     learners = _read_points(gradebook, items, assignment)
     learners = {name: points for name, points in learners.items() if points}
     graded = {item for points in learners.values() for item in points}
-    stats = [_item_stats(info, learners) for info in items.values() if info["id"] in graded]
+    stats = [_item_stats(info, learners) for info in items.values() if info.id in graded]
     totals = [sum(points.values()) for points in learners.values()]
     max_total = max(
-        sum(float(items[item]["points"]) for item in points) for points in learners.values()
+        sum(float(items[item].points) for item in points) for points in learners.values()
     )
     options = None
     responses = responses_path(gradebook)
@@ -342,7 +343,7 @@ def analysis(gradebook: Path, assignment: Path) -> Analysis:
         options = [
             row
             for info in items.values()
-            if info["id"] in graded and _counted(info, key.find)
+            if info.id in graded and _counted(info, key.find)
             for row in _option_counts(info, answers, key.find)
         ]
     return Analysis(gradebook, stats, totals, max_total, options)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,16 +144,16 @@ class Plan:
             for item_id in ids:
                 item = self.find(item_id)
                 entry = item_entry(item)
-                if entry["kind"] == "question" and item.question_type.lettered:
+                if entry.kind == "question" and item.question_type.lettered:
                     # The options as the handout letters them, so grading after a course update
                     # that reorders them still reads each letter as the learner meant it.
-                    entry["options"] = [option.text for option in item.options]
+                    entry = replace(entry, options=tuple(option.text for option in item.options))
                 items.append(entry)
             notebooks.append(
                 {
                     "notebook": name,
-                    "items": items,
-                    "max_score": sum(entry["points"] for entry in items),
+                    "items": [entry.as_json() for entry in items],
+                    "max_score": sum(entry.points for entry in items),
                 }
             )
         manifest: dict[str, Any] = {"format": 1, "notebooks": notebooks}
@@ -223,7 +223,7 @@ def _test_cell(item_id: str, points: float) -> Any:
     import nbformat
 
     entry = item_entry(find_item(item_id))
-    kind, variable = entry["kind"], entry["variable"]
+    kind, variable = entry.kind, entry.variable
     test = f"assert tipcourse.{kind}({item_id!r}).evaluate({variable}).correct"
     cell = nbformat.v4.new_code_cell(f"{HIDDEN_BEGIN}\n{test}\n{HIDDEN_END}")
     cell.metadata["tipcourse"] = {kind: item_id, "role": "test"}

@@ -3,6 +3,7 @@ private items alike."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..engine._exercises import exercise
@@ -45,9 +46,55 @@ def find_item(item_id: str) -> Any:
     )
 
 
-def item_entry(item: Any) -> dict[str, Any]:
-    """An item as ``assignment.json`` lists it: id, kind, points and the variable it is
-    answered in (an exercise's own, ``prosecution_q01`` for a question, none for written work)."""
+KINDS = ("question", "exercise", "written")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One graded item as ``assignment.json`` lists it: its id, kind, points and the variable it
+    is answered in (an exercise's own, ``prosecution_q01`` for a question, none for written
+    work); for a question answered by option letter, the option texts as the handout lettered
+    them, so a later change of order cannot change what a letter meant."""
+
+    id: str
+    kind: str
+    points: float
+    variable: str = ""
+    options: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry as ``assignment.json`` writes it."""
+        entry: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "points": self.points,
+            "variable": self.variable,
+        }
+        if self.options:
+            entry["options"] = list(self.options)
+        return entry
+
+    @classmethod
+    def from_json(cls, data: Any) -> ManifestEntry:
+        """An entry read back from ``assignment.json`` (or from a Dask worker's row); a field
+        of the wrong kind raises ValueError naming it."""
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            raise ValueError(f"an item entry needs an id: {str(data)[:80]}")
+        kind, points = data.get("kind"), data.get("points")
+        if kind not in KINDS:
+            raise ValueError(f"{data['id']}: kind must be one of {', '.join(KINDS)}")
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+            raise ValueError(f"{data['id']}: points must be a number of at least 0")
+        variable, options = data.get("variable", ""), data.get("options") or []
+        if not isinstance(variable, str) or not (
+            isinstance(options, (list, tuple)) and all(isinstance(text, str) for text in options)
+        ):
+            raise ValueError(f"{data['id']}: variable must be text and options a list of texts")
+        return cls(data["id"], kind, float(points), variable, tuple(options))
+
+
+def item_entry(item: Any) -> ManifestEntry:
+    """An item's :class:`ManifestEntry` (the options are the handout's: see ``Plan.manifest``)."""
     kind = item.kind
     variable = (
         item.answer_name
@@ -56,7 +103,7 @@ def item_entry(item: Any) -> dict[str, Any]:
         if kind == "written"
         else answer_variable(item.id)
     )
-    return {"id": item.id, "kind": kind, "points": item.points, "variable": variable}
+    return ManifestEntry(item.id, kind, item.points, variable)
 
 
 def learner_cell() -> Any:

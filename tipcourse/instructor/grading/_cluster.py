@@ -27,6 +27,7 @@ from ... import __version__
 from ...engine.outcome import Outcome
 from ...report._text import one_line
 from ...report.messages import get_language, message, set_language
+from .._cells import ManifestEntry
 from ._bwrap import SANDBOXES, SandboxError, sandbox_problem
 from ._grade import (
     DEFAULT_MEMORY_MB,
@@ -66,7 +67,7 @@ def _prepared(key: Key | None) -> None:
     graded = (
         None
         if key is None
-        else tuple(sorted({info["id"] for items in key.notebooks.values() for info in items}))
+        else tuple(sorted({info.id for items in key.notebooks.values() for info in items}))
     )
     with _PREPARING:
         if graded not in _PREPARED:
@@ -132,6 +133,7 @@ def _row(data: dict[str, Any]) -> Result:
         )
     fields = {name: value for name, value in data.items() if name != "version"}
     fields["outcomes"] = {item: Outcome(**found) for item, found in data["outcomes"].items()}
+    fields["items"] = [ManifestEntry.from_json(info) for info in data["items"]]
     return Result(**fields)
 
 

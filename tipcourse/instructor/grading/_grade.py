@@ -30,7 +30,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,7 @@ from ...engine._exercises import exercises
 from ...engine._questions import questions
 from ...report._text import one_line, typed_letter
 from ...report.messages import message
-from .._cells import find_item, item_entry
+from .._cells import ManifestEntry, find_item, item_entry
 from .._private import bank_files, kept_bank
 from ._bwrap import choose
 from ._folder import SubmissionFolder
@@ -84,7 +84,7 @@ LABEL = re.compile(r"\*[^*]{1,60}:\*")
 class Key:
     """The instructor's key, in the grader's memory only: per notebook, the items to grade."""
 
-    notebooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    notebooks: dict[str, list[ManifestEntry]] = field(default_factory=dict)
     #: The instructor's own items (``assign --bank``): the files of key/bank, as text, so the
     #: key carries them wherever it goes (a Dask worker need not see the instructor's disk).
     bank: tuple[tuple[str, str], ...] = ()
@@ -98,7 +98,11 @@ class Key:
         path = path / "assignment.json" if path.is_dir() else path
         manifest = json.loads(path.read_text("utf-8"))
         bank = bank_files(path.parent / manifest["bank"]) if manifest.get("bank") else ()
-        key = cls({entry["notebook"]: entry["items"] for entry in manifest["notebooks"]}, bank)
+        notebooks = {
+            entry["notebook"]: [ManifestEntry.from_json(info) for info in entry["items"]]
+            for entry in manifest["notebooks"]
+        }
+        key = cls(notebooks, bank)
         if bank:
             kept_bank(bank)  # read now, so a broken bank stops grading before any kernel starts
         return key
@@ -107,7 +111,7 @@ class Key:
         """The grader's copy of an item: the instructor's own, or the course's."""
         return kept_bank(self.bank).find(item_id) if self.bank else find_item(item_id)
 
-    def items_for(self, name: str, metadata: dict[str, Any]) -> list[dict[str, Any]] | None:
+    def items_for(self, name: str, metadata: dict[str, Any]) -> list[ManifestEntry] | None:
         """The items of a submission: by its assignment metadata, its file name, or the only one."""
         claimed = metadata.get("notebook") if isinstance(metadata, dict) else None
         if claimed in self.notebooks:
@@ -120,7 +124,7 @@ class Key:
         return None
 
 
-def _items_from_metadata(ids: Any) -> list[dict[str, Any]]:
+def _items_from_metadata(ids: Any) -> list[ManifestEntry]:
     """Items named by a submission's own metadata (used without --assignment)."""
     items = []
     for item_id in ids if isinstance(ids, list) else []:
@@ -142,7 +146,7 @@ class Result:
     status: str
     learner: str = ""
     detail: str = ""
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[ManifestEntry] = field(default_factory=list)
     outcomes: dict[str, Any] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)  # each item's first hint, for feedback
     answers: dict[str, Any] = field(default_factory=dict)  # as given: choice letters unmapped
@@ -153,8 +157,8 @@ class Result:
     @property
     def points(self) -> dict[str, float]:
         points = {
-            info["id"]: round(self.outcomes[info["id"]].score * info["points"], 4)
-            if info["id"] in self.outcomes
+            info.id: round(self.outcomes[info.id].score * info.points, 4)
+            if info.id in self.outcomes
             else 0.0
             for info in self.items
         }
@@ -164,9 +168,7 @@ class Result:
     def awaiting(self) -> list[str]:
         """The written items of this submission that still wait for a score given by hand."""
         return [
-            info["id"]
-            for info in self.items
-            if info["kind"] == "written" and info["id"] not in self.manual
+            info.id for info in self.items if info.kind == "written" and info.id not in self.manual
         ]
 
     @property
@@ -175,7 +177,7 @@ class Result:
 
     @property
     def max_score(self) -> float:
-        return sum(info["points"] for info in self.items)
+        return sum(info.points for info in self.items)
 
 
 def _read(content: bytes) -> tuple[Any, str]:
@@ -197,7 +199,9 @@ def _read(content: bytes) -> tuple[Any, str]:
     return notebook, ""
 
 
-def _cell_items(cell: Any, by_id: dict[str, dict[str, Any]], learner: dict[str, Any]) -> list[dict]:
+def _cell_items(
+    cell: Any, by_id: dict[str, ManifestEntry], learner: ManifestEntry
+) -> list[ManifestEntry]:
     meta = cell.get("metadata", {}).get("tipcourse", {})
     if not isinstance(meta, dict):
         return []
@@ -209,9 +213,9 @@ def _cell_items(cell: Any, by_id: dict[str, dict[str, Any]], learner: dict[str, 
     return [by_id[item_id]] if isinstance(item_id, str) and item_id in by_id else []
 
 
-def _written_texts(notebook: Any, items: list[dict[str, Any]]) -> dict[str, str]:
+def _written_texts(notebook: Any, items: list[ManifestEntry]) -> dict[str, str]:
     """What the learner wrote for each written item: its answer cell without the label line."""
-    wanted = {info["id"] for info in items if info.get("kind") == "written"}
+    wanted = {info.id for info in items if info.kind == "written"}
     texts: dict[str, str] = {}
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("tipcourse", {})
@@ -266,9 +270,9 @@ def grade_one(
     )
     find = _finder(key)
     calls = {
-        info["id"]: [list(args) for args in find(info["id"]).calls]
+        info.id: [list(args) for args in find(info.id).calls]
         for info in items
-        if info["kind"] == "exercise" and find(info["id"]) is not None and find(info["id"]).calls
+        if info.kind == "exercise" and find(info.id) is not None and find(info.id).calls
     }
     captured: dict[str, Any] = {}
     errors: list[str] = []
@@ -315,7 +319,7 @@ def _finder(key: Key | None) -> Callable[[str], Any]:
 
 def _run(
     notebook: Any,
-    items: list[dict[str, Any]],
+    items: list[ManifestEntry],
     calls: dict[str, list],
     captured: dict[str, Any],
     errors: list[str],
@@ -324,8 +328,8 @@ def _run(
 ) -> None:
     """Run the notebook's code cells in a fresh kernel in a fresh folder, capturing each answer
     right after its cell; the kernel is stopped and the folder removed whatever happens."""
-    by_id = {info["id"]: info for info in items}
-    learner = {"id": LEARNER, "variable": LEARNER}
+    by_id = {info.id: info for info in items}
+    learner = ManifestEntry(LEARNER, "learner", 0.0, LEARNER)  # the id the learner wrote
     folder = make_folder()
     try:
         with make_kernel(folder) as kernel:
@@ -348,7 +352,7 @@ def _run(
             rest = [
                 info
                 for info in [*items, learner]
-                if info["id"] not in captured and info.get("kind") != "written"
+                if info.id not in captured and info.kind != "written"
             ]
             if rest:
                 captured.update(capture(kernel, rest, calls))
@@ -362,32 +366,32 @@ def _score(result: Result, captured: dict[str, Any], find: Callable[[str], Any])
     if isinstance(learner, str):
         result.learner = one_line("".join(char for char in learner if char.isprintable()), 80)
     for info in result.items:
-        if info["kind"] == "written":
+        if info.kind == "written":
             continue  # graded by hand: see tipcourse.instructor.grading._manual
-        item = find(info["id"])
+        item = find(info.id)
         if item is None:  # removed from the bank since assign: this item only, said so
-            result.outcomes[info["id"]] = outcome.invalid(
-                message("grade.detail.item_gone", item=info["id"])
+            result.outcomes[info.id] = outcome.invalid(
+                message("grade.detail.item_gone", item=info.id)
             )
             continue
-        result.hints[info["id"]] = item.hints[0] if item.hints else ""
+        result.hints[info.id] = item.hints[0] if item.hints else ""
         try:
-            value = decode(captured[info["id"]]) if info["id"] in captured else Missing()
+            value = decode(captured[info.id]) if info.id in captured else Missing()
         except Exception:  # a payload the grader cannot rebuild is an unusable answer
             value = Unreadable("value")
         if isinstance(value, Missing):
             value = ...
         else:
-            result.answers[info["id"]] = value
-        if info.get("options"):
-            value = as_lettered_now(item, info["options"], value)
+            result.answers[info.id] = value
+        if info.options:
+            value = as_lettered_now(item, info.options, value)
         try:
-            result.outcomes[info["id"]] = item.evaluate(value)
+            result.outcomes[info.id] = item.evaluate(value)
         except Exception as error:  # the bank's own reference failing: no points, said so
-            result.outcomes[info["id"]] = outcome.invalid(one_line(error, 80))
+            result.outcomes[info.id] = outcome.invalid(one_line(error, 80))
 
 
-def as_lettered_now(question: Any, shown: list[str], value: Any) -> Any:
+def as_lettered_now(question: Any, shown: Sequence[str], value: Any) -> Any:
     """A choice answer given against the handout's options (``shown``, their texts in order),
     in the letters the bank uses now; letters whose option text is gone stay as they are."""
     now = {option.text: option.key for option in question.options}
@@ -413,7 +417,7 @@ def prepare(key: Key | None) -> None:
     questions()
     for item in exercises():
         if key is None or any(
-            item.id == info["id"] for entries in key.notebooks.values() for info in entries
+            item.id == info.id for entries in key.notebooks.values() for info in entries
         ):
             item.expected()
 

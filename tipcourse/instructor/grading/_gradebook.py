@@ -42,7 +42,7 @@ def write_gradebook(results: list[Result], out: Path) -> Path:
     """The gradebook: one row per submission, one column per item."""
     item_ids: list[str] = []
     for result in results:
-        item_ids += [info["id"] for info in result.items if info["id"] not in item_ids]
+        item_ids += [info.id for info in result.items if info.id not in item_ids]
     rows: list[list[str]] = [COLUMNS + item_ids]
     for result in results:
         points, awaiting = result.points, result.awaiting
@@ -94,16 +94,16 @@ def write_responses(results: list[Result], out: Path) -> Path:
     for result in results:
         points = result.points
         for info in result.items:
-            if info["kind"] == "written":
+            if info.kind == "written":
                 continue  # the text goes to the manual-grading file
-            answer = answer_text(result.answers.get(info["id"], ...), bool(info.get("options")))
+            answer = answer_text(result.answers.get(info.id, ...), bool(info.options))
             rows.append(
                 [
                     cell_text(result.submission),
                     cell_text(result.learner),
-                    info["id"],
+                    info.id,
                     cell_text(answer),
-                    _number(points[info["id"]]),
+                    _number(points[info.id]),
                 ]
             )
     return write_text(out, csv_text(rows))
@@ -124,11 +124,11 @@ def feedback_markdown(result: Result) -> str:
     lines.append("")
     points = result.points
     for info in result.items:
-        outcome = result.outcomes.get(info["id"])
-        lines.append(f"## {info['id']} — {_number(points[info['id']])} / {_number(info['points'])}")
+        outcome = result.outcomes.get(info.id)
+        lines.append(f"## {info.id} — {_number(points[info.id])} / {_number(info.points)}")
         lines.append("")
-        if info["kind"] == "written":
-            done = info["id"] in result.manual
+        if info.kind == "written":
+            done = info.id in result.manual
             lines.append(
                 message("grade.feedback.manual_done" if done else "grade.feedback.manual_pending")
             )
@@ -138,7 +138,7 @@ def feedback_markdown(result: Result) -> str:
             lines.append(f"**{label(outcome)}**")
         else:
             lines.append(f"**{label(outcome)}**: {one_line(outcome.message, 600)}")
-            hint = result.hints.get(info["id"])
+            hint = result.hints.get(info.id)
             if hint:
                 lines += ["", message("grade.feedback.hint", hint=one_line(hint))]
         lines.append("")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ...engine.banks import GRADING
+from .._cells import ManifestEntry
 from . import _readout
 from ._bwrap import NOBODY, PROCESSES, jailed_command, joining, package_folder
 from ._cgroup import KernelCgroup
@@ -322,10 +323,10 @@ def _empty(namespaces: set[str], wait: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def capture(kernel: Kernel, items: list[dict[str, Any]], calls: dict[str, list]) -> dict[str, Any]:
+def capture(kernel: Kernel, items: list[ManifestEntry], calls: dict[str, list]) -> dict[str, Any]:
     """The values of the items' variables, as data, or {} when the kernel gave nothing usable;
     a read-out over the limits makes each of its items an "over-size answer"."""
-    wanted = {info["id"]: info["variable"] for info in items}
+    wanted = {info.id: info.variable for info in items}
     name = f"_tipcourse_capture_{uuid.uuid4().hex}"
     space = f"_tipcourse_readout_{uuid.uuid4().hex}"
     sent = {key: calls[key] for key in wanted if key in calls}

@@ -108,32 +108,30 @@ def merge_manual(results: list[Result], given: ManualScores) -> list[str]:
         found: Result | None = exact.get(submission)
         if found is None and len(by_name.get(Path(submission).name, [])) == 1:
             found = by_name[Path(submission).name][0]
-        info = next((info for info in found.items if info["id"] == item), None) if found else None
-        if found is None or info is None or info["kind"] != "written":
+        info = next((info for info in found.items if info.id == item), None) if found else None
+        if found is None or info is None or info.kind != "written":
             unmatched.append(f"{submission} · {item}")
             continue
-        found.manual[item] = min(score, float(info["points"]))
+        found.manual[item] = min(score, float(info.points))
     return unmatched
 
 
 def write_manual(results: list[Result], out: Path) -> Path | None:
     """One row per submission and written item, with the scores given so far; None when the
     assignment has no written work."""
-    rows = [
-        (result, info) for result in results for info in result.items if info["kind"] == "written"
-    ]
+    rows = [(result, info) for result in results for info in result.items if info.kind == "written"]
     if not rows:
         return None
     table = [MANUAL_COLUMNS]
     for result, info in rows:
-        score = result.manual.get(info["id"])
+        score = result.manual.get(info.id)
         table.append(
             [
                 cell_text(result.submission),
                 cell_text(result.learner),
-                info["id"],
-                cell_text(result.texts.get(info["id"], "")),
-                f"{info['points']:g}",
+                info.id,
+                cell_text(result.texts.get(info.id, "")),
+                f"{info.points:g}",
                 "" if score is None else f"{score:g}",
             ]
         )

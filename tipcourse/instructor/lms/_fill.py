@@ -133,7 +133,7 @@ def conflicts(results: list[Result]) -> dict[str, list[Result]]:
         seen: dict[str, int] = {}
         for result in named:
             for info in result.items:
-                seen[info["id"]] = seen.get(info["id"], 0) + 1
+                seen[info.id] = seen.get(info.id, 0) + 1
         if any(count > 1 for count in seen.values()):
             found[learner] = named
     return found
@@ -163,7 +163,7 @@ def scores_by_learner(
 def possible_points(key: Key) -> float:
     """The most a learner can score: every item of the instructor's assignment (never what a
     submission's own metadata claims)."""
-    return sum(float(info["points"]) for items in key.notebooks.values() for info in items)
+    return sum(float(info.points) for items in key.notebooks.values() for info in items)
 
 
 def _number(value: float) -> str:
