@@ -416,6 +416,94 @@ def test_the_graders_own_cgroup_is_found_from_proc(cgroup, mountinfo, expected):
     assert (str(found) if found else None) == expected
 
 
+V1_CGROUP = "9:name=systemd:/\n8:pids:/\n4:memory:/grading/abc\n0::/\n"
+V1_MOUNTS = """35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
+39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids
+41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+"""
+
+
+def test_the_graders_own_v1_cgroups_are_found_per_controller():
+    """On a cgroup v1 host, the memory and pids hierarchies each give the grader's own folder."""
+    from tipcourse.instructor.grading._cgroup import own_cgroups_v1
+
+    assert own_cgroups_v1(V1_CGROUP, V1_MOUNTS) == {
+        "memory": Path("/sys/fs/cgroup/memory/grading/abc"),
+        "pids": Path("/sys/fs/cgroup/pids"),
+    }
+    assert own_cgroups_v1("0::/a\n", V1_MOUNTS) == {}  # v2 only: none in v1
+
+
+def _joined_run(cgroup, code: str) -> subprocess.CompletedProcess:
+    """Python ``code`` run as a process that first joins ``cgroup`` (None: joins nothing)."""
+    from tipcourse.instructor.grading._bwrap import joining
+
+    prefix = joining(cgroup.procs, None) if cgroup is not None else []
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+
+
+#: Three children that each hold 200 MB (every page touched) and say so, then wait.
+THREE_CHILDREN = """
+import os, time
+children = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        block = bytearray(200 * 1024 * 1024)
+        block[::4096] = b"x" * len(block[::4096])
+        print("held", flush=True)
+        time.sleep(2)
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+
+
+def test_a_kernels_children_share_one_memory_limit_where_the_host_allows():
+    """Issue 19: a cgroup binds a kernel and its children together. Three children of 200 MB
+    each fit alone; in a cgroup of 300 MB at most one holds its memory (the others are killed),
+    while without the cgroup all three do. Skipped, with the reason, where the host allows no
+    cgroups below the grader's (as an ordinary user without delegation)."""
+    from tipcourse.instructor.grading._cgroup import KernelCgroup, cgroups
+
+    if cgroups()[0] is None:
+        pytest.skip(f"no cgroups here: {cgroups()[1]}")
+    assert _joined_run(None, THREE_CHILDREN).stdout.count("held") == 3
+    cgroup = KernelCgroup.create(f"test-memory-{os.getpid()}", 300 * 1024 * 1024, 64)
+    assert cgroup is not None
+    try:
+        held = _joined_run(cgroup, THREE_CHILDREN).stdout.count("held")
+    finally:
+        cgroup.remove()
+    assert held <= 1
+    assert not any(path.exists() for path in cgroup.paths)  # removed after
+
+
+def test_a_kernels_processes_share_one_process_limit_where_the_host_allows():
+    """pids.max counts the kernel and every process it starts: 20 more forks than the limit
+    allows fail inside the cgroup and succeed outside it."""
+    from tipcourse.instructor.grading._cgroup import KernelCgroup, cgroups
+
+    if cgroups()[0] is None:
+        pytest.skip(f"no cgroups here: {cgroups()[1]}")
+    forks = (
+        "import os, time\nmade = 0\nfor _ in range(20):\n    try:\n        pid = os.fork()\n"
+        "    except OSError:\n        break\n    if pid == 0:\n        time.sleep(1)\n"
+        "        os._exit(0)\n    made += 1\nprint(made)\n"
+    )
+    assert _joined_run(None, forks).stdout.strip() == "20"
+    cgroup = KernelCgroup.create(f"test-pids-{os.getpid()}", 0, 8)
+    assert cgroup is not None
+    try:
+        made = int(_joined_run(cgroup, forks).stdout.strip())
+    finally:
+        cgroup.remove()
+    assert made < 8
+
+
 def test_a_host_without_cgroup_v2_limits_says_why_and_grading_goes_on():
     """Here or anywhere: either a cgroup to make kernels' cgroups below, or a reason."""
     from tipcourse.instructor.grading._cgroup import cgroups
@@ -429,14 +517,15 @@ def test_a_kernels_first_process_joins_its_cgroup_before_it_runs(tmp_path):
     (same pid), so every child the kernel starts is in the cgroup from its start."""
     from tipcourse.instructor.grading._bwrap import joining
 
-    procs = tmp_path / "cgroup.procs"
-    procs.write_text("")
+    procs = [tmp_path / "memory.procs", tmp_path / "pids.procs"]  # v1: one per hierarchy
+    for path in procs:
+        path.write_text("")
     done = subprocess.run(
         [*joining(procs, None), sys.executable, "-c", "import os; print(os.getpid())"],
         capture_output=True,
         text=True,
     )
-    assert procs.read_text().strip() == done.stdout.strip()
+    assert [path.read_text().strip() for path in procs] == [done.stdout.strip()] * 2
     assert joining(None, None) == []
 
 

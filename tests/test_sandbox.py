@@ -20,12 +20,13 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from test_grade import answers, cell, notebook
 
 from tipcourse import cli
-from tipcourse.instructor.grading import _bwrap
+from tipcourse.instructor.grading import _bwrap, _cgroup
 from tipcourse.instructor.grading._grade import grade
 
 MARK = f"tipcourse-escape-{uuid.uuid4().hex}"
@@ -153,7 +154,9 @@ def hostile(tmp_path_factory):
             list(paths.values()), None, jobs=2, timeout=60, memory_mb=2500, sandbox="bwrap"
         )
         left_right_after = escaped()
-        [plain] = grade([unsandboxed], None, jobs=1, timeout=60, sandbox="none")
+        # The contrast: no sandbox and no cgroup (whose removal would stop the grandchild too).
+        with mock.patch.object(_cgroup, "cgroups", lambda: (None, "off for the contrast")):
+            [plain] = grade([unsandboxed], None, jobs=1, timeout=60, sandbox="none")
         time.sleep(12)  # past the grandchildren's 10 seconds
         yield {
             "results": {Path(r.submission).stem: r for r in results},
@@ -187,8 +190,8 @@ def escaped(mark: str = MARK) -> list[int]:
 
 def test_a_detached_grandchild_dies_with_the_sandbox(hostile):
     """Double fork, setsid, no environment, / as folder: gone when grade returns, and the file it
-    would write 10 s later never appears. Without the sandbox the same grandchild survives and
-    writes it (the contrast shows this test can fail)."""
+    would write 10 s later never appears. Without the sandbox and without a cgroup the same
+    grandchild survives and writes it (the contrast shows this test can fail)."""
     assert hostile["results"]["escape"].learner == "started"
     assert hostile["left"] == []
     assert not (hostile["outside"] / "late-sandboxed.txt").exists()

@@ -204,12 +204,11 @@ def _tasks(uid: int) -> int:
     return count
 
 
-def joining(cgroup_procs: Path | None, seccomp: Path | None) -> list[str]:
-    """A shell that moves itself into a cgroup (its ``cgroup.procs``) and opens the seccomp
-    filter as descriptor 3, then becomes the command after it; [] when there is neither."""
-    steps = []
-    if cgroup_procs is not None:
-        steps.append(f"echo $$ > {shlex.quote(str(cgroup_procs))}")
+def joining(cgroup_procs: list[Path] | None, seccomp: Path | None) -> list[str]:
+    """A shell that moves itself into a cgroup (its ``cgroup.procs``, one per hierarchy) and
+    opens the seccomp filter as descriptor 3, then becomes the command after it; [] when there
+    is neither."""
+    steps = [f"echo $$ > {shlex.quote(str(procs))}" for procs in cgroup_procs or []]
     if seccomp is not None:
         steps.append(f"exec 3< {shlex.quote(str(seccomp))}")
     if not steps:
@@ -217,7 +216,7 @@ def joining(cgroup_procs: Path | None, seccomp: Path | None) -> list[str]:
     return [shutil.which("sh") or "/bin/sh", "-c", " && ".join([*steps, 'exec "$@"']), "sh"]
 
 
-def jailed_command(folder: Path, memory: int, cgroup_procs: Path | None = None) -> list[str]:
+def jailed_command(folder: Path, memory: int, cgroup_procs: list[Path] | None = None) -> list[str]:
     """The command prefix of a sandboxed kernel: its limits (``memory`` bytes of address space,
     no core files, files of at most FILE_BYTES, at most PROCESSES more processes and threads),
     its cgroup (``cgroup_procs``, when it has one), then the jail.
