@@ -556,3 +556,35 @@ def test_a_kernel_that_fails_after_it_started_is_stopped(monkeypatch):
         assert left == []
     finally:
         folder.remove()
+
+
+def test_a_message_of_many_frames_is_bounded_by_their_sum():
+    """MAXMSGSIZE bounds each frame; a kernel could still send thousands of buffers in one
+    message. The grader adds the frames up as they come and drops a message past the cap whole
+    (never holding more than the cap), then reads the next message as usual."""
+    from queue import Empty
+
+    import zmq
+    from jupyter_client.session import Session
+
+    from tipcourse.instructor.grading._kernel import Oversize, receive_bounded
+
+    context = zmq.Context()
+    kernel, grader = context.socket(zmq.PAIR), context.socket(zmq.PAIR)
+    try:
+        port = kernel.bind_to_random_port("tcp://127.0.0.1")
+        grader.connect(f"tcp://127.0.0.1:{port}")
+        session = Session(key=b"secret")
+        megabyte = b"x" * (1 << 20)
+        session.send(kernel, "execute_reply", {"status": "ok"}, buffers=[megabyte] * 6)
+        with pytest.raises(Oversize):
+            receive_bounded(grader, session, 5, cap=4 << 20)
+        session.send(kernel, "execute_reply", {"status": "ok", "n": 1}, buffers=[megabyte])
+        reply = receive_bounded(grader, session, 5, cap=4 << 20)
+        assert reply["content"] == {"status": "ok", "n": 1}
+        with pytest.raises(Empty):
+            receive_bounded(grader, session, 0.05, cap=4 << 20)
+    finally:
+        kernel.close(linger=0)
+        grader.close(linger=0)
+        context.term()

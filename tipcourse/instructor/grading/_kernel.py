@@ -39,6 +39,7 @@ from ._folder import SubmissionFolder, font_cache
 
 __all__ = [
     "MAX_MESSAGE_BYTES",
+    "receive_bounded",
     "Deadline",
     "Died",
     "Kernel",
@@ -122,6 +123,32 @@ class Died(Exception):
 
 class Oversize(Exception):
     """The kernel sent a message over MAX_MESSAGE_BYTES: dropped unread, the connection cut."""
+
+
+def receive_bounded(socket: Any, session: Any, timeout: float, cap: int) -> dict[str, Any]:
+    """The next message on ``socket``, its frames added up as they arrive: a message whose
+    frames together pass ``cap`` bytes is read to its end and dropped frame by frame (never held
+    whole) and raises Oversize. ``MAXMSGSIZE`` bounds each frame; this bounds their sum, which a
+    kernel could otherwise grow with thousands of buffers. Raises queue.Empty after ``timeout``.
+    """
+    from queue import Empty
+
+    if not socket.poll(int(timeout * 1000)):
+        raise Empty
+    frames, total = [], 0
+    while True:
+        frame = socket.recv(copy=False)
+        total += len(frame.buffer)
+        if total <= cap:
+            frames.append(frame)
+        else:
+            frames.clear()  # drop what was kept: the rest is read only to be thrown away
+        if not frame.more:
+            break
+    if total > cap:
+        raise Oversize()
+    _, message_frames = session.feed_identities(frames, copy=False)
+    return dict(session.deserialize(message_frames, content=True, copy=False))
 
 
 class Kernel:
@@ -239,7 +266,10 @@ class Kernel:
             if left <= 0:
                 raise Deadline()
             try:
-                reply = self.client.get_shell_msg(timeout=min(left, 0.25))
+                channel = self.client.shell_channel
+                reply = receive_bounded(
+                    channel.socket, channel.session, min(left, 0.25), MAX_MESSAGE_BYTES
+                )
             except Empty:
                 if not self.manager.is_alive():
                     raise Died() from None
