@@ -588,3 +588,18 @@ def test_a_message_of_many_frames_is_bounded_by_their_sum():
         kernel.close(linger=0)
         grader.close(linger=0)
         context.term()
+
+
+def test_a_submission_named_like_an_option_is_graded_as_a_file(tmp_path, monkeypatch, capsys):
+    """`tipcourse grade -x.ipynb` grades the file "-x.ipynb" (as unzip may name one): a file
+    name is never read as an option."""
+    manifest, key = handout(tmp_path / "hw")
+    monkeypatch.chdir(tmp_path)
+    Path("-x.ipynb").write_text(variant(key, "s0001"), "utf-8")
+    code = cli.main(
+        ["grade", "-x.ipynb", "--out", "gradebook.csv", "--assignment", "hw", "--sandbox", "none"]
+    )
+    assert code == 0, capsys.readouterr().err
+    rows = list(csv.DictReader(open("gradebook.csv", encoding="utf-8")))
+    # The gradebook writes a cell that starts with "-" behind a quote, so no spreadsheet runs it.
+    assert [(row["submission"], row["status"]) for row in rows] == [("'-x.ipynb", "ok")]

@@ -467,10 +467,23 @@ def _export(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def _notebooks_as_paths(argv: list[str]) -> list[str]:
+    """A notebook whose name starts with "-" (``-x.ipynb``, as an archive may name one) is a
+    file, never an option: it is passed on as ``./-x.ipynb``."""
+    return [
+        f"./{argument}"
+        if argument.startswith("-") and argument.endswith(".ipynb") and Path(argument).is_file()
+        else argument
+        for argument in argv
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    args, extra = parser.parse_known_args(
+        _notebooks_as_paths(sys.argv[1:] if argv is None else argv)
+    )
     if extra and args.command != "start":  # only `start` passes options on (to JupyterLab)
         parser.error(message("cli.unrecognized", arguments=" ".join(extra)))
     if not getattr(args, "run", None):
