@@ -179,8 +179,8 @@ def test_check_form_works_in_a_sealed_grading_kernel():
         f"values = {values!r}\n".replace("nan", "float('nan')")
         + "print(json.dumps([[eval(line, {'tipcourse': tipcourse, name: value}).valid"
         " for value in values] for name, line in lines]))\n"
-        "assert 'course' not in vars(_questions.QUESTIONS), 'check_form loaded the questions'\n"
-        "assert 'course' not in vars(_exercises.EXERCISES), 'check_form loaded the exercises'\n"
+        "assert not _questions.QUESTIONS.loaded, 'check_form loaded the questions'\n"
+        "assert not _exercises.EXERCISES.loaded, 'check_form loaded the exercises'\n"
     )
     env = {**os.environ, "TIPCOURSE_GRADING": "1"}
     sealed = subprocess.run(

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 import tipcourse
+from tipcourse.engine import _questions
 from tipcourse.engine._questions import (
     SKILLS,
     TYPES,
@@ -27,6 +28,11 @@ from tipcourse.report.datasets import data_dir
 
 QUESTIONS = data_dir() / "questions"
 ALL = tipcourse.questions()
+#: The bank in each language of the course: the fairness of lengths holds in every translation.
+IN_LANGUAGE = {
+    language: list(_questions.QUESTIONS.load(language=language).values())
+    for language in messages.LANGUAGES
+}
 CHOICE = [q for q in ALL if q.type in ("single", "multiple")]
 
 
@@ -618,9 +624,10 @@ def test_reading_an_order_questions_letters_in_order_earns_at_most_half(question
     assert outcome.correct is False and outcome.score <= 0.5
 
 
-def test_the_right_option_is_rarely_the_longest():
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_the_right_option_is_rarely_the_longest(language):
     """Choosing the longest option is right in at most a third of single-choice questions."""
-    singles = [q for q in ALL if q.type == "single"]
+    singles = [q for q in IN_LANGUAGE[language] if q.type == "single"]
     longest = []
     for question in singles:
         lengths = {letter: len(text) for letter, text in _shown(question)}
@@ -636,13 +643,14 @@ def test_true_and_false_are_both_common_answers():
     assert 0.25 <= sum(statements) / len(statements) <= 0.75
 
 
-def test_no_length_rank_gives_a_single_choice_answer_away():
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_no_length_rank_gives_a_single_choice_answer_away(language):
     """Choosing the longest, the second longest, ... or the shortest option is right in at most 35%.
 
     Making the right option never the longest is not enough: it must not be the second longest
     every time either.
     """
-    singles = [q for q in ALL if q.type == "single"]
+    singles = [q for q in IN_LANGUAGE[language] if q.type == "single"]
     ranks = Counter()
     for question in singles:
         by_length = sorted(_shown(question), key=lambda shown: -len(shown[1]))
@@ -650,7 +658,8 @@ def test_no_length_rank_gives_a_single_choice_answer_away():
     assert max(ranks.values()) <= 0.35 * len(singles), dict(ranks)
 
 
-def test_choosing_the_longest_options_of_a_multiple_choice_question_scores_about_chance():
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_choosing_the_longest_options_of_a_multiple_choice_question_scores_about_chance(language):
     """Picking as many of the longest options as there are right ones does no better than a
     random pick of that many (on average over the bank, within 0.1 of the score)."""
     import itertools
@@ -660,7 +669,7 @@ def test_choosing_the_longest_options_of_a_multiple_choice_question_scores_about
         return question.evaluate(list(picks)).score
 
     by_length, at_random = [], []
-    for question in (q for q in ALL if q.type == "multiple"):
+    for question in (q for q in IN_LANGUAGE[language] if q.type == "multiple"):
         count = len(question.answer)
         longest = sorted(_shown(question), key=lambda shown: -len(shown[1]))[:count]
         by_length.append(score(question, [letter for letter, _ in longest]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -35,7 +36,7 @@ from .instructor.lms._fill import (
 )
 from .report._parse import SECTION_NAMES
 from .report.datasets import report_metadata
-from .report.messages import message
+from .report.messages import LANGUAGES, language_code, message, set_language
 from .views.dashboard import progress
 from .views.start import run_jupyter, sync_workspace
 
@@ -68,7 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_grade(commands)
     _add_analyze(commands)
     _add_export(commands)
+    for command in commands.choices.values():
+        command.add_argument(
+            "--lang", type=_language, metavar="LANG", help=message("cli.lang_help")
+        )
     return parser
+
+
+def _language(tag: str) -> str:
+    """The language a ``--lang`` value names ("es", "es-MX", "es_MX.UTF-8"); else an error."""
+    code = language_code(tag)
+    if code not in LANGUAGES:
+        raise argparse.ArgumentTypeError(
+            message("language.unknown", language=tag, choices=", ".join(LANGUAGES))
+        )
+    return code
 
 
 def _add_assign(commands: argparse._SubParsersAction) -> None:
@@ -489,4 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help(sys.stdout)
         return 0
+    if args.lang:  # this command's messages and items, and the kernels it starts (`start`)
+        set_language(args.lang)
+        os.environ["TIPCOURSE_LANG"] = args.lang
     return args.run(args, extra)

@@ -97,6 +97,8 @@ class Exercise:
     ordered: bool = True
     ignore_index: bool = False
     calls: tuple[tuple[Any, ...], ...] = ()
+    #: The course's translation of each evidence quote (see Question.evidence_translation).
+    evidence_translation: tuple[str, ...] = ()
     sealed: bool = False  # in a grading kernel: no solution, and no checking (banks.grading)
     #: What kind of graded item this is (beside questions and written work).
     kind: ClassVar[str] = "exercise"
@@ -121,6 +123,7 @@ class Exercise:
             ordered=bool(item.get("ordered", True)),
             ignore_index=bool(item.get("ignore_index", False)),
             calls=tuple(tuple(args) for args in item.get("calls", [])),
+            evidence_translation=tuple(item.get("evidence_translation", ())),
         )
 
     @property
@@ -304,7 +307,14 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Exercise:
 def _sealed(item: Exercise) -> Exercise:
     """The exercise as a grading kernel has it: no solution, hints or test arguments."""
     return replace(
-        item, hints=(), explanation="", evidence=(), solution_code="", calls=(), sealed=True
+        item,
+        hints=(),
+        explanation="",
+        evidence=(),
+        solution_code="",
+        calls=(),
+        evidence_translation=(),
+        sealed=True,
     )
 
 

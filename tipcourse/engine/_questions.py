@@ -102,6 +102,9 @@ class Question:
     ranges: tuple[Range, ...] = ()
     accept: tuple[str, ...] = ()
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    #: The course's translation of each evidence quote, where the course is shown in another
+    #: language than the report's (the quotes themselves stay verbatim English).
+    evidence_translation: tuple[str, ...] = ()
     sealed: bool = False  # in a grading kernel: no key, and no checking (see banks.grading)
     #: What kind of graded item this is (beside exercises and written work).
     kind: ClassVar[str] = "question"
@@ -242,6 +245,9 @@ def _build(bank_file: BankFile, item: dict[str, Any]) -> Question:
         ranges=ranges,
         accept=tuple(item.get("accept", [])),
         wrong_answers=wrong_answers,
+        evidence_translation=tuple(
+            one_line(quote) for quote in item.get("evidence_translation", ())
+        ),
     )
 
 
@@ -259,6 +265,7 @@ def _sealed(item: Question) -> Question:
         ranges=(),
         accept=(),
         wrong_answers=(),
+        evidence_translation=(),
         sealed=True,
     )
 

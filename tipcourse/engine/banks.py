@@ -10,7 +10,6 @@ banks. PyYAML and jsonschema load only when a bank does.
 from __future__ import annotations
 
 import difflib
-import functools
 import json
 import os
 import re
@@ -20,7 +19,9 @@ from typing import Any, Generic, TypeVar
 
 from ..report._parse import SECTION_NAMES
 from ..report.datasets import data_dir
-from ..report.messages import message
+from ..report.messages import LANGUAGES, get_language, message
+from ._translation import TranslationError, read_translations, translate, with_forms
+from ._yaml import parse_yaml
 
 __all__ = [
     "Bank",
@@ -147,7 +148,7 @@ def read_bank(folder: Path, kind: str, list_key: str, schema_path: Path) -> list
     files = []
     for path in paths:
         try:
-            document = yaml.safe_load(path.read_text("utf-8"))
+            document = parse_yaml(path.read_text("utf-8"))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else "?"
@@ -376,18 +377,22 @@ class Bank(Generic[Item]):
         self.build = build
         self.error = error
         self.unknown = unknown
+        self.loaded: dict[str, dict[str, Item]] = {}
 
-    def load(self, folder: str | Path | None = None) -> dict[str, Item]:
-        """Every item of a folder (default: the course's), by id, in section order; sealed in a
-        grading kernel."""
+    def load(self, folder: str | Path | None = None, language: str = "en") -> dict[str, Item]:
+        """Every item of a folder (default: the course's), by id, in section order, in
+        ``language`` where the folder has a translation (``<folder>/<language>/``, see
+        docs/translating.md); sealed in a grading kernel."""
         folder, schema = folder_and_schema(self.folder, folder)
         bank: dict[str, Item] = {}
         where: dict[str, Path] = {}
         try:
+            words = self.translations(folder)
             for bank_file in read_bank(folder, self.kind, self.folder, schema):
                 for item in bank_file.items:
                     bank_file.check_placement(item, where)
-                    bank[item["id"]] = self.build(bank_file, item)
+                    shown = self.in_language(item, words, language)
+                    bank[item["id"]] = self.build(bank_file, shown)
                     where[item["id"]] = bank_file.path
         except BankError as error:
             raise self.error(str(error)) from None
@@ -395,15 +400,55 @@ class Bank(Generic[Item]):
             return {item_id: self.seal(item) for item_id, item in bank.items()}
         return bank
 
-    @functools.cached_property
-    def course(self) -> dict[str, Item]:
-        """The course's own items, loaded once."""
-        return self.load()
+    def translations(self, folder: Path) -> dict[str, dict[str, tuple[Path, dict]]]:
+        """The translation entries of each language the folder has, by language and item id."""
+        found = {}
+        for language in LANGUAGES:
+            if language != "en" and (folder / language).is_dir():
+                try:
+                    found[language] = read_translations(folder, language, self.folder)
+                except TranslationError as error:
+                    raise self.translation_error(error, error.path or folder) from None
+        return found
+
+    def in_language(
+        self, item: dict[str, Any], words: dict[str, dict[str, tuple[Path, dict]]], language: str
+    ) -> dict[str, Any]:
+        """An English entry in ``language``, accepting every language's forms of a typed answer."""
+        for other, entries in words.items():
+            if item["id"] not in entries:
+                continue
+            path, entry = entries[item["id"]]
+            if other == language:
+                try:
+                    item = translate(item, entry)
+                except TranslationError as error:
+                    raise self.translation_error(error, path) from None
+            else:
+                item = dict(with_forms(item, entry))
+        return item
+
+    def translation_error(self, error: TranslationError, path: Path) -> BankError:
+        fix = message("translation.fix")
+        if not error.item:
+            return BankError(
+                message(
+                    "question.bank.file_error", file=_shown(path), problem=error.problem, fix=fix
+                )
+            )
+        return item_error(path, self.kind, error.item, error.field, error.problem, fix)
+
+    def course(self, language: str | None = None) -> dict[str, Item]:
+        """The course's own items in ``language`` (default: the language in use), loaded once."""
+        language = language or get_language()
+        if language not in self.loaded:
+            self.loaded[language] = self.load(language=language)
+        return self.loaded[language]
 
     def items(self, section: str | None = None) -> list[Item]:
         """Every item of the course, or of one ``section``, in the order the report reads."""
-        return in_section(self.course, section)
+        return in_section(self.course(), section)
 
     def find(self, item_id: object) -> Item:
         """The course's item with this id, or ``unknown`` suggesting the closest id."""
-        return find(self.course, item_id, self.unknown, f"{self.kind}.unknown")
+        return find(self.course(), item_id, self.unknown, f"{self.kind}.unknown")

@@ -154,11 +154,27 @@ def _glossary() -> pd.DataFrame:
     return pd.DataFrame(read_csv_rows("glossary.csv"))
 
 
-def glossary() -> pd.DataFrame:
-    """Agencies and terms of the report: ``term``, ``expansion``, ``role``, ``source``,
-    ``reference``.
+#: The glossary's columns a translation gives (``term_es``, ...), and those every language shares.
+GLOSSARY_TRANSLATED = ("term", "expansion", "role")
+GLOSSARY_COLUMNS = (*GLOSSARY_TRANSLATED, "source", "reference")
 
-    Where ``source`` is "report", the expansion is the report's own words; "background" rows
-    rest on the cited law or document in ``reference``.
+
+def glossary(language: str | None = None) -> pd.DataFrame:
+    """Agencies and terms of the report: ``term``, ``expansion``, ``role``, ``source``,
+    ``reference``, in ``language`` (default: the language in use, see ``set_language``).
+
+    Where ``source`` is "report", the English expansion is the report's own words; "background"
+    rows rest on the cited law or document in ``reference``. In Spanish the expansion is the
+    body's official Spanish name where it has one, else the course's translation (the role says
+    which).
     """
-    return _glossary().copy()
+    from .messages import get_language
+
+    table = _glossary()
+    language = language or get_language()
+    shown = table[list(GLOSSARY_COLUMNS)].copy()
+    for column in GLOSSARY_TRANSLATED:
+        translated = f"{column}_{language}"
+        if translated in table:
+            shown[column] = table[translated].where(table[translated] != "", table[column])
+    return shown

@@ -175,11 +175,14 @@ def evidence_html(state: QuestionState) -> str:
     if not state.evidence_shown:
         return ""
     parts = [f"<p><strong>{_escape(message('widget.evidence_heading'))}</strong></p>"]
-    for title, quote in evidence_pairs(state.question):
+    translations = state.question.evidence_translation
+    for number, (title, quote) in enumerate(evidence_pairs(state.question)):
         parts.append(
-            f"<blockquote>{_escape(quote)}</blockquote>"
+            f'<blockquote lang="en">{_escape(quote)}</blockquote>'
             f"{_paragraph(message('widget.evidence_source', section=title))}"
         )
+        if number < len(translations):
+            parts.append(_paragraph(message("evidence.translation", text=translations[number])))
     return "".join(parts)
 
 
