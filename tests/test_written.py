@@ -11,7 +11,7 @@ import yaml
 
 from tipcourse.engine._written import WRITTEN, WrittenBankError, written, written_items
 from tipcourse.instructor._assign import assign
-from tipcourse.views.authoring import UNGRADED
+from tipcourse.report.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +33,9 @@ def test_every_rubric_adds_up_and_every_notebook_has_its_reflection():
         prompts = [
             c.source for c in cells if c.metadata.get("tipcourse", {}).get("role") == "prompt"
         ]
-        assert all(UNGRADED in text for text in prompts)  # in the course, nothing checks it
+        assert all(
+            message("authoring.ungraded") in text for text in prompts
+        )  # in the course, nothing checks it
     memo = nbformat.read(ROOT / "notebooks" / "07-synthesis.ipynb", as_version=4).cells
     assert any(
         c.metadata.get("tipcourse", {}).get("written") == "recommendations.w90" for c in memo
@@ -80,7 +82,10 @@ def test_an_assigned_written_item_is_graded_by_hand_with_nbgrader_metadata(memo)
         prompts = [
             c.source for c in cells if c.metadata.get("tipcourse", {}).get("role") == "prompt"
         ]
-        assert all(UNGRADED not in text and "graded by hand" in text for text in prompts)
+        assert all(
+            message("authoring.ungraded") not in text and "graded by hand" in text
+            for text in prompts
+        )
         rubrics = [c for c in cells if c.metadata.get("tipcourse", {}).get("role") == "rubric"]
         text = "\n".join(c.source for c in cells)
         if folder == "key":

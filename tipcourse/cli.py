@@ -36,9 +36,9 @@ from .instructor.lms._fill import (
 )
 from .report._parse import SECTION_NAMES
 from .report.datasets import report_metadata
-from .report.messages import LANGUAGES, language_code, message, set_language
+from .report.messages import LANGUAGES, get_language, language_code, message, set_language
 from .views.dashboard import progress
-from .views.start import run_jupyter, sync_workspace
+from .views.start import course_notebooks, default_workspace, run_jupyter, sync_workspace
 
 __all__ = ["build_parser", "main", "progress_bar"]
 
@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     about = commands.add_parser("about", help=message("cli.about.help"))
     about.set_defaults(run=_about)
     start = commands.add_parser("start", help=message("cli.start.help"))
-    start.add_argument("--dir", default="tipcourse-notebooks", help=message("cli.start.dir_help"))
+    start.add_argument("--dir", help=message("cli.start.dir_help"))
     start.add_argument("--port", type=int, help=message("cli.start.port_help"))
     start.add_argument(
         "--no-browser", action="store_true", help=message("cli.start.no_browser_help")
@@ -177,9 +177,10 @@ def _fail(text: object, status: int) -> int:
 
 
 def _start(args: argparse.Namespace, extra: list[str]) -> int:
-    workspace = Path(args.dir).resolve()
+    language = get_language()
+    workspace = Path(args.dir or default_workspace(language)).resolve()
     try:
-        report = sync_workspace(workspace)
+        report = sync_workspace(workspace, course_notebooks(language))
     except OSError as error:
         return _fail(message("start.cannot_write", folder=workspace, error=error), 1)
     for line in report.lines():

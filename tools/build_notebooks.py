@@ -3,6 +3,7 @@
     python tools/build_notebooks.py                  # rebuild and run every notebook
     python tools/build_notebooks.py 04 05            # only these numbers
     python tools/build_notebooks.py --solutions DIR  # instructor versions, with solutions, into DIR
+    python tools/build_notebooks.py --lang es        # the Spanish edition: course/es → notebooks/es
 
 Run it after changing a course source, a question or an exercise; commit the notebooks with
 their outputs. The format of a source is described in tipcourse/views/authoring.py.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from tipcourse.report.messages import LANGUAGES
 from tipcourse.views.authoring import build, execute, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +35,15 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="write the versions with solutions into DIR, without running them",
     )
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=LANGUAGES,
+        help="the edition: en (course/ into notebooks/) or es (course/es/ into notebooks/es/)",
+    )
     args = parser.parse_args(argv)
-    sources = read_sources(ROOT / "course")
+    edition = "" if args.lang == "en" else args.lang
+    sources = read_sources(ROOT / "course" / edition)
     chosen = [s for s in sources if not args.numbers or s.number in args.numbers]
     for source in chosen:
         started = time.perf_counter()
@@ -43,8 +52,10 @@ def main(argv: list[str] | None = None) -> int:
             path = args.solutions / source.notebook_name
             nbformat.write(build(source, sources, solutions=True), path)
         else:
-            path = ROOT / "notebooks" / source.notebook_name
-            nbformat.write(execute(build(source, sources), path.parent), path)
+            path = ROOT / "notebooks" / edition / source.notebook_name
+            path.parent.mkdir(exist_ok=True)
+            notebook = execute(build(source, sources), path.parent, language=args.lang)
+            nbformat.write(notebook, path)
         print(f"{path}  {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..report._yaml import parse_yaml
 from ..report.messages import message
-from ._yaml import parse_yaml
 
 __all__ = [
     "RULES",

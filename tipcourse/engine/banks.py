@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from ..report._parse import SECTION_NAMES
+from ..report._yaml import parse_yaml
 from ..report.datasets import data_dir
 from ..report.messages import LANGUAGES, get_language, message
 from ._translation import TranslationError, read_translations, translate, with_forms
-from ._yaml import parse_yaml
 
 __all__ = [
     "Bank",

@@ -51,7 +51,6 @@ from ..views._wording import points_text
 from ..views.authoring import (
     BEGIN,
     END,
-    UNGRADED,
     SourceError,
     build,
     nbgrader_metadata,
@@ -386,7 +385,7 @@ def _graded_written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
 
     if _meta(cell).get("role") != "written":
         graded = message("assign.written_graded", points=points_text(item.points))
-        cell.source = cell.source.replace(UNGRADED, graded)
+        cell.source = cell.source.replace(message("authoring.ungraded"), graded)
         return [cell]
     cell.metadata["nbgrader"] = nbgrader_metadata(item.id, solution=True, points=item.points)
     if not solutions:

@@ -154,9 +154,10 @@ def _glossary() -> pd.DataFrame:
     return pd.DataFrame(read_csv_rows("glossary.csv"))
 
 
-#: The glossary's columns a translation gives (``term_es``, ...), and those every language shares.
-GLOSSARY_TRANSLATED = ("term", "expansion", "role")
-GLOSSARY_COLUMNS = (*GLOSSARY_TRANSLATED, "source", "reference")
+#: The glossary's columns a translation gives (``expansion_es``, ...); the term stays the
+#: report's (it is what code looks rows up by, and what the learner finds in the report).
+GLOSSARY_TRANSLATED = ("expansion", "role")
+GLOSSARY_COLUMNS = ("term", *GLOSSARY_TRANSLATED, "source", "reference")
 
 
 def glossary(language: str | None = None) -> pd.DataFrame:
@@ -164,9 +165,9 @@ def glossary(language: str | None = None) -> pd.DataFrame:
     ``reference``, in ``language`` (default: the language in use, see ``set_language``).
 
     Where ``source`` is "report", the English expansion is the report's own words; "background"
-    rows rest on the cited law or document in ``reference``. In Spanish the expansion is the
-    body's official Spanish name where it has one, else the course's translation (the role says
-    which).
+    rows rest on the cited law or document in ``reference``. In Spanish the term stays the
+    report's and the expansion is the body's official Spanish name where it has one, else the
+    course's translation (the role says which).
     """
     from .messages import get_language
 

@@ -6,14 +6,16 @@ environment variable; English is the default and the fallback for a missing key.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import re
+from collections.abc import Iterator
 
 from ._packaged import packaged_folder
 
-__all__ = ["LANGUAGES", "get_language", "message", "set_language"]
+__all__ = ["LANGUAGES", "get_language", "in_language", "message", "set_language"]
 
 LANGUAGES = ("en", "es")
 _chosen: str | None = None
@@ -47,6 +49,18 @@ def set_language(language: str) -> None:
             message("language.unknown", language=language, choices=", ".join(LANGUAGES))
         )
     _chosen = code
+
+
+@contextlib.contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Use ``language`` inside a ``with`` block, and the language in use before after it."""
+    global _chosen
+    before = _chosen
+    set_language(language)
+    try:
+        yield
+    finally:
+        _chosen = before
 
 
 def message(key: str, **values: object) -> str:

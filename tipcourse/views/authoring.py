@@ -53,7 +53,10 @@ from ..engine._exercises import exercise as find_exercise
 from ..engine._questions import questions
 from ..engine._written import written
 from ..engine.banks import ITEM_ID, item_kind
+from ..report._translated import translation_of
 from ..report.datasets import load_report
+from ..report.messages import LANGUAGES, in_language, message
+from ._wording import points_text
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -70,17 +73,7 @@ __all__ = [
 ]
 
 SETUP = "import tipcourse\nfrom tipcourse import charts\n\nreport = tipcourse.load_report()"
-CONTENT_NOTE = (
-    "> **Content note.** This notebook discusses human trafficking, including the sexual "
-    "exploitation and forced labor of adults and children, in the report's own sober words. "
-    "Take a break whenever you need one."
-)
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-HELP = (
-    "# Stuck? Delete the # at the start of a line below and run this cell.\n"
-    '# tipcourse.exercise("{id}").hint()      # one more hint each time you run it\n'
-    '# tipcourse.exercise("{id}").solution()  # the reference solution'
-)
 FENCE = re.compile(r"^```\s*(\S*)\s*(.*?)\s*$")
 BREAK = re.compile(r"^\+\+\+\s*(\S*)\s*$")
 
@@ -91,6 +84,8 @@ ROLES = {
     "setup": "the one setup cell",
     "commentary": "the course's own text before an item: vocabulary, context, what to look for",
     "reading": "code that shows the report's own words (tipcourse.reading, a sentence printed)",
+    "translation": "the course's own, unofficial translation of the printed reading above it (in"
+    " a notebook in another language than the report's; ``reading``: that cell's id)",
     "code": "code that computes, tabulates or charts: worked examples, tables, charts",
     "question": "code that shows self-check questions (``items``: their ids)",
     "gate": "code that waits for an exercise's answer before it draws (``items``: the exercise)",
@@ -114,8 +109,6 @@ REQUIRED = ("title", "learn", "need", "key_points")
 #: report's paragraphs it quotes), and minutes per code cell (read, run, look at the output),
 #: per exercise, per question and for the closing reflection.
 WORDS_PER_MINUTE = 120
-#: What the course says under written work that it does not grade (an assignment may grade it).
-UNGRADED = "Write your thoughts in the cell below: it is yours, and nothing checks it."
 MINUTES_PER = {"code cell": 1, "exercise": 8, "question": 2, "reflection": 5}
 _READING = re.compile(r"tipcourse\.reading\(([^()]*)\)")
 _QUIZ = re.compile(r"""tipcourse\.quiz\(\s*["']([a-z]+)["']\s*\)""")
@@ -136,6 +129,12 @@ class Source:
 
     def __post_init__(self) -> None:
         self.number = self.path.name[:2]
+
+    @property
+    def language(self) -> str:
+        """The language of the source: its folder's name (``course/es/``), else English."""
+        folder = self.path.parent.name
+        return folder if folder in LANGUAGES and folder != "en" else "en"
 
     @property
     def notebook_name(self) -> str:
@@ -192,15 +191,15 @@ class Workload:
 
     def describe(self) -> str:
         """The time and what it is made of, as the notebook's opening says it."""
-        parts = [f"reading about {round(self.words, -2):,} words"]
-        for count, name in ((self.exercises, "exercise"), (self.questions, "question")):
+        parts = [message("authoring.workload.reading", words=round(self.words, -2))]
+        for count, name in ((self.exercises, "exercises"), (self.questions, "questions")):
             if count:
-                parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+                number = "one" if count == 1 else "many"
+                parts.append(message(f"authoring.workload.{name}.{number}", count=count))
         hours, minutes = divmod(self.minutes, 60)
-        clock = f" ({hours} h {minutes:02d} min)" if hours else ""
-        return (
-            f"about {self.minutes} minutes{clock} at a beginner's pace "
-            f"({', '.join(parts)}); take longer if you need it"
+        clock = message("authoring.workload.clock", hours=hours, minutes=minutes) if hours else ""
+        return message(
+            "authoring.workload.total", minutes=self.minutes, clock=clock, parts=", ".join(parts)
         )
 
 
@@ -283,49 +282,62 @@ def _opening(source: Source) -> list[NotebookNode]:
     meta = source.meta
     text = (
         f"# {source.heading}\n\n"
-        f"**What you will learn**\n\n{_bullets(meta['learn'])}\n\n"
-        f"**What you need:** {'; '.join(meta['need'])}.\n\n"
-        f"**Time it takes:** {workload(source).describe()}."
+        f"**{message('authoring.learn')}**\n\n{_bullets(meta['learn'])}\n\n"
+        f"**{message('authoring.need')}** {'; '.join(meta['need'])}.\n\n"
+        f"**{message('authoring.time')}** {workload(source).describe()}."
     )
     return [
         _cell("markdown", text, role="opening"),
-        _cell("markdown", CONTENT_NOTE, role="content-note"),
-        _cell("code", meta.get("setup", SETUP), role="setup"),
+        _cell("markdown", message("authoring.content_note"), role="content-note"),
+        _cell("code", _setup(source), role="setup"),
     ]
+
+
+def _setup(source: Source) -> str:
+    """The setup cell; a notebook in another language than English sets it for its kernel."""
+    setup = source.meta.get("setup", SETUP)
+    if source.language != "en":
+        setup += f"\ntipcourse.set_language({source.language!r})"
+    return setup
 
 
 def _closing(source: Source, sources: list[Source]) -> list[NotebookNode]:
     cells = [
         _cell(
-            "markdown", f"## Key points\n\n{_bullets(source.meta['key_points'])}", role="key-points"
+            "markdown",
+            f"## {message('authoring.key_points')}\n\n{_bullets(source.meta['key_points'])}",
+            role="key-points",
         )
     ]
     if source.meta.get("reflection"):
         cells += _written_cells(
-            source.meta["reflection"], source, "## Reflect\n\n", "Your reflection"
+            source.meta["reflection"],
+            source,
+            f"## {message('authoring.reflect')}\n\n",
+            message("authoring.your_reflection"),
         )
     index = sources.index(source)
     links = []
     if index > 0:
         before = sources[index - 1]
-        links.append(f"**Previous:** [{before.heading}]({before.notebook_name})")
+        links.append(
+            f"**{message('authoring.previous')}:** [{before.heading}]({before.notebook_name})"
+        )
     if index + 1 < len(sources):
         after = sources[index + 1]
-        links.append(f"**Next:** [{after.heading}]({after.notebook_name})")
+        links.append(f"**{message('authoring.next')}:** [{after.heading}]({after.notebook_name})")
     else:
-        links.append(
-            "**You have reached the end of the course.** Thank you for working through it."
-        )
+        links.append(message("authoring.end"))
     cells.append(_cell("markdown", "\n\n".join(links), role="navigation"))
     return cells
 
 
 def _course_map(sources: list[Source]) -> NotebookNode:
-    rows = ["| Notebook | What you will learn | Time |", "|:--|:--|:--|"]
+    rows = [message("authoring.map.header"), "|:--|:--|:--|"]
     for source in sources:
         learn = "; ".join(source.meta["learn"])
-        minutes = workload(source).minutes
-        rows.append(f"| [{source.heading}]({source.notebook_name}) | {learn} | {minutes} minutes |")
+        minutes = message("authoring.map.minutes", minutes=workload(source).minutes)
+        rows.append(f"| [{source.heading}]({source.notebook_name}) | {learn} | {minutes} |")
     return _cell("markdown", "\n".join(rows), role="course-map")
 
 
@@ -350,15 +362,17 @@ def nbgrader_metadata(
 
 
 def _written_cells(
-    item_id: str, source: Source, heading: str = "", label: str = "Your answer"
+    item_id: str, source: Source, heading: str = "", label: str = ""
 ) -> list[NotebookNode]:
     """A written item's prompt (under ``heading``) and the text cell for the answer."""
     try:
         item = written(item_id)
     except KeyError as error:
         raise SourceError(f"{source.path}: {error}") from None
+    ungraded = message("authoring.ungraded")
+    label = label or message("authoring.your_answer")
     return [
-        _cell("markdown", f"{heading}{item.prompt}\n\n{UNGRADED}", role="prompt", written=item_id),
+        _cell("markdown", f"{heading}{item.prompt}\n\n{ungraded}", role="prompt", written=item_id),
         _cell("markdown", f"*{label}:*", role="written", written=item_id),
     ]
 
@@ -368,10 +382,10 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[Noteboo
         item = find_exercise(exercise_id)
     except KeyError as error:
         raise SourceError(f"{source.path}: {error}") from None
-    points = f"{item.points:g} point" + ("" if item.points == 1 else "s")
+    points = points_text(item.points)
     prompt = _cell(
         "markdown",
-        f"### Exercise `{item.id}` ({points})\n\n{item.prompt}",
+        f"{message('authoring.exercise', id=item.id, points=points)}\n\n{item.prompt}",
         role="exercise",
         items=[item.id],
     )
@@ -379,7 +393,8 @@ def _exercise(exercise_id: str, source: Source, solutions: bool) -> list[Noteboo
     code = _cell("code", f"{answer}\n\n{item.answer_code()}", exercise=item.id, role="answer")
     if solutions:
         code.metadata["nbgrader"] = nbgrader_metadata(item.id, solution=True)
-    return [prompt, code, _cell("code", HELP.format(id=item.id), exercise=item.id, role="help")]
+    help_lines = message("authoring.help", id=item.id)
+    return [prompt, code, _cell("code", help_lines, exercise=item.id, role="help")]
 
 
 class _Body:
@@ -488,9 +503,15 @@ def _body(source: Source, sources: list[Source], solutions: bool) -> list[Notebo
 
 
 def build(source: Source, sources: list[Source], solutions: bool = False) -> Any:
-    """The notebook of ``source`` (not executed), with stable cell ids."""
+    """The notebook of ``source`` (not executed), in the source's language, with stable cell
+    ids."""
     import nbformat
 
+    with in_language(source.language):
+        return _notebook(nbformat, source, sources, solutions)
+
+
+def _notebook(nbformat: Any, source: Source, sources: list[Source], solutions: bool) -> Any:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {
         "name": "python3",
@@ -506,8 +527,12 @@ def build(source: Source, sources: list[Source], solutions: bool = False) -> Any
     return notebook
 
 
-def execute(notebook: Any, folder: Path, timeout: int = 300, home: Path | None = None) -> Any:
-    """Run ``notebook`` top to bottom in a fresh kernel, as the course-check learner, in English.
+def execute(
+    notebook: Any, folder: Path, timeout: int = 300, home: Path | None = None, language: str = "en"
+) -> Any:
+    """Run ``notebook`` top to bottom in a fresh kernel, as the course-check learner, in
+    ``language``; in another language than English, each reading's printed words get the
+    course's translation in a cell under them (:func:`translate_readings`).
 
     Outputs are made deterministic: the learner, the language and an empty progress folder
     (``home``, by default a temporary one) are fixed; widget state and execution times are not
@@ -519,7 +544,7 @@ def execute(notebook: Any, folder: Path, timeout: int = 300, home: Path | None =
         environment = {
             **os.environ,
             "TIPCOURSE_LEARNER": "course-check",
-            "TIPCOURSE_LANG": "en",
+            "TIPCOURSE_LANG": language,
             "TIPCOURSE_HOME": str(home or scratch),
         }
         client = NotebookClient(
@@ -533,4 +558,35 @@ def execute(notebook: Any, folder: Path, timeout: int = 300, home: Path | None =
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.get("metadata", {}).pop("execution", None)
+    if language != "en":
+        translate_readings(notebook, language)
     return notebook
+
+
+def translate_readings(notebook: Any, language: str) -> None:
+    """Under each reading that prints the report's words, a cell with the course's translation
+    of them (role ``translation``); a printed reading with no translation is a SourceError."""
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        meta = cell.get("metadata", {}).get("tipcourse", {})
+        printed = "".join(
+            output.get("text", "")
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "stream"
+        )
+        if meta.get("role") != "reading" or not printed.strip():
+            continue
+        translated = []
+        for block in re.split(r"\n\s*\n", printed.strip()):
+            found = translation_of(block, language)
+            if found is None:
+                raise SourceError(f"{cell['id']}: no translation of the reading {block[:80]!r}")
+            translated.append(f"> {found}")
+        with in_language(language):
+            label = message("reading.translation", text="").strip()
+        text = "\n>\n".join(translated)
+        extra = _cell("markdown", f"{label}\n\n{text}", role="translation", reading=cell["id"])
+        extra["id"] = f"{cell['id']}-t"
+        cells.append(extra)
+    notebook.cells = cells

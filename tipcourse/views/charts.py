@@ -13,6 +13,12 @@ A chart is a :class:`matplotlib.figure.Figure`, so learners can restyle it::
     figure                     # shows it again
 
 The functions draw without pyplot, so a chart appears once, where it is the cell's result.
+
+Every word a chart draws or says comes from the message catalogue (keys ``chart.*``), in the
+language in use: the titles, labels, captions and descriptions, and the data values that are
+English words (tier names, levels, outcomes, places), drawn under ``chart.value.<value>``. The
+data themselves are not changed. In Spanish, dollar amounts read "313,000 dólares", never "$",
+which in Mexico reads as pesos.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from ..report._parse import TIERS
+from ..report.messages import catalogue, get_language, message
 
 __all__ = [
     "PALETTE",
@@ -43,16 +50,9 @@ __all__ = [
 
 #: The Okabe–Ito palette: orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-#: The caption of every chart drawn from the narrative itself.
-REPORT_SOURCE = "Source: U.S. Department of State, TIP Report 2012 (Mexico narrative)."
-TIER_SOURCE = (
-    "Source: Heiss and Kelley, Scorecard Diplomacy data (MIT license), from the TIP Reports."
-)
-HISTORY_SOURCE = (
-    "Source: U.S. Department of State TIP Report narratives (archive copies, reproductions, a later"
-    "\nnarrative) and the Heiss–Kelley and Kelley–Simmons data sets, compiled by tipcourse;"
-    "\neach year's checked_against in tipcourse.tier_history() says which."
-)
+#: The caption of every chart drawn from the narrative itself, in English; the charts draw
+#: ``message("chart.source.report")``, in the language in use.
+REPORT_SOURCE = catalogue("en")["chart.source.report"]
 # Hatches tell bars apart without color.
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
@@ -102,6 +102,16 @@ def _finish(
     return figure
 
 
+def _value(value: Any) -> str:
+    """A data value as a chart draws it: translated if it is an English word the catalogue has
+    (``chart.value.<value>``: tiers, levels, outcomes, places), else as it is."""
+    text = str(value)
+    try:
+        return message(f"chart.value.{text}")
+    except KeyError:
+        return text
+
+
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -120,13 +130,15 @@ def bar(
     title: str,
     xlabel: str,
     ylabel: str = "",
-    source: str = REPORT_SOURCE,
+    source: str | None = None,
     describe: str = "",
 ) -> Chart:
     """Horizontal bars, one per item of ``data`` (a pandas Series, a mapping, or pairs).
 
     Values are written at the end of each bar, so the chart can be read without color and
-    without estimating lengths. ``describe`` adds a sentence to the alt text.
+    without estimating lengths. ``describe`` adds a sentence to the alt text. ``source`` is
+    the caption, by default the report's (in the language in use). The labels are drawn as
+    given: translating them is the caller's choice.
     """
     pairs = _pairs(data, "", "")
     figure, axes = _new(7.0, max(2.2, 0.55 * len(pairs) + 1.4))
@@ -136,8 +148,11 @@ def bar(
     axes.bar_label(bars, labels=[_number(v) for v in values], padding=3)
     axes.set_xlim(0, max(values + [1]) * 1.15)
     listed = "; ".join(f"{name}: {_number(number)}" for name, number in pairs)
-    alt = f"Bar chart. {title}. {listed}." + (f" {describe}" if describe else "")
-    return _finish(figure, axes, title, xlabel, ylabel, source, alt)
+    alt = message("chart.bar.alt", title=title, listed=listed) + (
+        f" {describe}" if describe else ""
+    )
+    caption = message("chart.source.report") if source is None else source
+    return _finish(figure, axes, title, xlabel, ylabel, caption, alt)
 
 
 def budget_cut(data: Any) -> Chart:
@@ -148,18 +163,33 @@ def budget_cut(data: Any) -> Chart:
     """
     pairs = _pairs(data, "stage", "usd")
     (before_label, before), (after_label, after) = pairs[0], pairs[-1]
+    before_label, after_label = _value(before_label), _value(after_label)
+    amounts = [message("chart.budget_cut.amount", usd=usd) for usd in (before, after)]
     figure, axes = _new(6.0, 4.0)
     bars = axes.bar([before_label, after_label], [before, after], color=[PALETTE[4], PALETTE[5]])
     bars[1].set_hatch("//")
-    axes.bar_label(bars, labels=[f"${before:,.0f}", f"${after:,.0f}"], padding=3)
+    axes.bar_label(bars, labels=amounts, padding=3)
     axes.set_ylim(0, before * 1.18)
-    axes.yaxis.set_major_formatter(lambda value, _: f"${value / 1e6:,.1f}m")
-    title = "National Program budget, before and after the cut"
-    alt = (
-        f"Bar chart. The budget of the National Program to Prevent and Combat Trafficking was "
-        f"the equivalent of ${before:,.0f} {before_label} and of ${after:,.0f} {after_label}."
+    # The tick labels are made at each drawing: in the language the chart was made in.
+    key = "chart.budget_cut.tick"
+    tick = catalogue(get_language()).get(key) or catalogue("en")[key]
+    axes.yaxis.set_major_formatter(lambda value, _: tick.format(millions=value / 1e6))
+    alt = message(
+        "chart.budget_cut.alt",
+        before=amounts[0],
+        before_label=before_label,
+        after=amounts[1],
+        after_label=after_label,
     )
-    return _finish(figure, axes, title, "", "Budget (US dollars, equivalent)", REPORT_SOURCE, alt)
+    return _finish(
+        figure,
+        axes,
+        message("chart.budget_cut.title"),
+        "",
+        message("chart.budget_cut.ylabel"),
+        message("chart.source.report"),
+        alt,
+    )
 
 
 def convictions(data: Any) -> Chart:
@@ -186,27 +216,24 @@ def convictions(data: Any) -> Chart:
             color=color,
             hatch=hatch,
             edgecolor="#333333",
-            label=level,
+            label=_value(level),
         )
         axes.bar_label(bars, padding=3)
-    axes.set_yticks(range(len(rows)), [row.jurisdiction for row in rows])
+    axes.set_yticks(range(len(rows)), [_value(row.jurisdiction) for row in rows])
     axes.set_xlim(0, max(row.convictions for row in rows) * 1.25)
-    axes.legend(title="Level", frameon=False, loc="lower right")
+    axes.legend(title=message("chart.convictions.legend_title"), frameon=False, loc="lower right")
     total = sum(row.convictions for row in rows)
-    listed = "; ".join(f"{row.jurisdiction} ({row.level}): {row.convictions}" for row in rows[::-1])
-    alt = (
-        f"Bar chart of {total} trafficking convictions by jurisdiction, those the 2012 report "
-        f'counts "during the year". {listed}.'
+    listed = "; ".join(
+        f"{_value(row.jurisdiction)} ({_value(row.level)}): {row.convictions}" for row in rows[::-1]
     )
-    title = 'Trafficking convictions by jurisdiction, "during the year" (2012 report)'
     return _finish(
         figure,
         axes,
-        title,
-        "Convictions (as each office or state reported them)",
+        message("chart.convictions.title"),
+        message("chart.convictions.xlabel"),
         "",
-        REPORT_SOURCE,
-        alt,
+        message("chart.source.report"),
+        message("chart.convictions.alt", total=total, listed=listed),
     )
 
 
@@ -222,7 +249,7 @@ def sentence_ranges(data: Any) -> Chart:
         high,
         color=PALETTE[1],
         alpha=0.25,
-        label=f"Range in the 2007 federal law ({_number(low)}–{_number(high)} years)",
+        label=message("chart.sentence_ranges.law", low=_number(low), high=_number(high)),
     )
     for position, row in enumerate(rows):
         axes.plot(
@@ -239,34 +266,38 @@ def sentence_ranges(data: Any) -> Chart:
             xytext=(8, -4),
             textcoords="offset points",
         )
-    axes.plot([], [], color=PALETTE[5], linewidth=6, label="Sentences the report gives")
-    axes.set_yticks(range(len(rows)), [row.jurisdiction for row in rows])
+    given = message("chart.sentence_ranges.given")
+    axes.plot([], [], color=PALETTE[5], linewidth=6, label=given)
+    axes.set_yticks(range(len(rows)), [_value(row.jurisdiction) for row in rows])
     axes.set_xlim(0, high + 4)
     axes.set_ylim(-0.7, len(rows) - 0.3 + 0.8)
     axes.legend(frameon=False, loc="upper left", fontsize=8)
     listed = "; ".join(
-        f"{row.jurisdiction}: {_number(row.min_years)} to {_number(row.max_years)} years"
+        message(
+            "chart.sentence_ranges.item",
+            jurisdiction=_value(row.jurisdiction),
+            low=_number(row.min_years),
+            high=_number(row.max_years),
+        )
         for row in rows[::-1]
     )
     inside = all(low <= row.min_years and row.max_years <= high for row in rows)
-    alt = (
-        f'Range chart of the prison sentences the report gives (SIEDO\'s dated "In 2011", '
-        f"the others undated). {listed}. The 2007 federal law prescribes "
-        f"{_number(low)} to {_number(high)} years, drawn as a yardstick only (the states have "
-        "laws of their own); "
-        + (
-            "every range lies between those numbers."
-            if inside
-            else "not every range lies between those numbers."
-        )
+    alt = message(
+        "chart.sentence_ranges.alt",
+        listed=listed,
+        low=_number(low),
+        high=_number(high),
+        verdict=message(
+            "chart.sentence_ranges.inside" if inside else "chart.sentence_ranges.outside"
+        ),
     )
     return _finish(
         figure,
         axes,
-        "Sentences the report gives, beside the federal law's range",
-        "Prison sentence (years)",
+        message("chart.sentence_ranges.title"),
+        message("chart.sentence_ranges.xlabel"),
         "",
-        REPORT_SOURCE,
+        message("chart.source.report"),
         alt,
     )
 
@@ -279,16 +310,15 @@ def victims_by_agency(data: Any, year: int = 2011) -> Chart:
     """
     chosen = data[data["year"] == year]
     chart = bar(
-        list(zip(chosen["agency"], chosen["victims"], strict=True)),
-        title=f"Victims identified in {year}, as each body reported",
-        xlabel="Victims identified (number of people)",
-        describe="The report gives no comprehensive statistics and does not say whether these "
-        "counts overlap, so they must not be added up.",
+        list(zip(map(_value, chosen["agency"]), chosen["victims"], strict=True)),
+        title=message("chart.victims_by_agency.title", year=year),
+        xlabel=message("chart.victims_by_agency.xlabel"),
+        describe=message("chart.victims_by_agency.describe"),
     )
     chart.axes[0].text(
         0.99,
         0.02,
-        "Separate counts: do not add them up",
+        message("chart.victims_by_agency.note"),
         ha="right",
         transform=chart.axes[0].transAxes,
         fontsize=9,
@@ -303,14 +333,13 @@ def inm_victim_outcomes(data: Any) -> Chart:
     That these are the outcomes of INM's 29 victims, all foreign, is the course's reading (see
     ``tipcourse.inm_victim_outcomes``); the title and description keep the report's words.
     """
-    pairs = _pairs(data, "outcome", "victims")
+    pairs = [(_value(name), number) for name, number in _pairs(data, "outcome", "victims")]
     total = sum(number for _, number in pairs)
     return bar(
         pairs,
-        title="Outcomes INM reported for victims it identified in 2011",
-        xlabel="Victims (number of people)",
-        describe=f"Together they make {_number(total)}; this course reads them as the outcomes "
-        "of the victims INM reported identifying in 2011.",
+        title=message("chart.inm_victim_outcomes.title"),
+        xlabel=message("chart.inm_victim_outcomes.xlabel"),
+        describe=message("chart.inm_victim_outcomes.describe", total=_number(total)),
     )
 
 
@@ -320,12 +349,11 @@ def tier_distribution(data: Any, year: int = 2012) -> Chart:
     counts = placed["tier"].value_counts().reindex(TIERS, fill_value=0)
     unranked = int((data["year"] == year).sum() - len(placed))
     chart = bar(
-        counts,
-        title=f"Countries in each tier, {year} report",
-        xlabel="Countries (number)",
-        source=TIER_SOURCE,
-        describe=f"{unranked} countries of the panel were not ranked, "
-        "or had a special case, that year.",
+        counts.rename(index=_value),
+        title=message("chart.tier_distribution.title", year=year),
+        xlabel=message("chart.tier_distribution.xlabel"),
+        source=message("chart.source.tiers"),
+        describe=message("chart.tier_distribution.describe", unranked=unranked),
     )
     return chart
 
@@ -346,7 +374,7 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
         [v for v, s in zip(values, sure, strict=True) if s],
         color=PALETTE[4],
         zorder=3,
-        label="Placement read in a copy of that year's narrative",
+        label=message("chart.tier_history.sure"),
     )
     axes.scatter(
         [y for y, s in zip(years, sure, strict=True) if not s],
@@ -355,18 +383,18 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
         edgecolor=PALETTE[5],
         linewidth=1.5,
         zorder=3,
-        label="Placement from other sources (less certain)",
+        label=message("chart.tier_history.unsure"),
     )
     if highlight in years:
         axes.annotate(
-            f"{highlight} report",
+            message("chart.tier_history.highlight", year=highlight),
             (highlight, values[years.index(highlight)]),
             xytext=(0, 12),
             textcoords="offset points",
             ha="center",
             fontsize=9,
         )
-    axes.set_yticks(list(levels.values()), list(levels))
+    axes.set_yticks(list(levels.values()), [_value(tier) for tier in levels])
     axes.set_ylim(0.5, len(TIERS) + 0.7)
     axes.legend(frameon=False, loc="lower left", fontsize=8)
     spans: list[list[Any]] = []  # [tier, first year, last year]
@@ -376,13 +404,25 @@ def tier_history(data: Any, highlight: int | None = 2012) -> Chart:
         else:
             spans.append([tier, year, year])
     listed = "; ".join(
-        f"{tier} {start}–{end}" if start != end else f"{tier} {start}" for tier, start, end in spans
+        message("chart.tier_history.span", tier=_value(tier), start=start, end=end)
+        if start != end
+        else message("chart.tier_history.span_one", tier=_value(tier), start=start)
+        for tier, start, end in spans
     )
     uncertain = [str(year) for year, s in zip(years, sure, strict=True) if not s]
-    alt = (
-        f"Step chart of Mexico's tier by report year, {years[0]}–{years[-1]}: {listed}. "
-        f"Less certain placements: {', '.join(uncertain) or 'none'}."
+    alt = message(
+        "chart.tier_history.alt",
+        first=years[0],
+        last=years[-1],
+        listed=listed,
+        uncertain=", ".join(uncertain) or message("chart.tier_history.none"),
     )
     return _finish(
-        figure, axes, "Mexico's tier in each TIP Report", "Report year", "Tier", HISTORY_SOURCE, alt
+        figure,
+        axes,
+        message("chart.tier_history.title"),
+        message("chart.tier_history.xlabel"),
+        message("chart.tier_history.ylabel"),
+        message("chart.source.history"),
+        alt,
     )

@@ -20,8 +20,9 @@ from ..engine._questions import questions as section_questions
 from ..engine.session import QuestionState, QuizState, evidence_pairs
 from ..engine.types._registry import shape_handler
 from ..report._parse import section_title
+from ..report._translated import translation_of
 from ..report.datasets import load_report
-from ..report.messages import message
+from ..report.messages import get_language, message
 from . import kernel
 from ._wording import header, instruction, quiz_summary
 
@@ -256,13 +257,24 @@ class Reading:
         )
 
     def markdown(self) -> str:
+        """Each paragraph quoted with its source, and the course's translation under it where
+        the course is shown in another language than the report's."""
         parts = []
         for number, text in self.paragraphs:
             parts.append(f"> {text.translate(_MARKDOWN)}\n>\n> — *{self._cite(number)}*")
+            translated = translation_of(text, get_language())
+            if translated:
+                parts.append(message("reading.translation", text=translated.translate(_MARKDOWN)))
         return "\n\n".join(parts)
 
     def text(self) -> str:
-        return "\n\n".join(f"{text}\n  — {self._cite(number)}" for number, text in self.paragraphs)
+        parts = []
+        for number, text in self.paragraphs:
+            parts.append(f"{text}\n  — {self._cite(number)}")
+            translated = translation_of(text, get_language())
+            if translated:
+                parts.append(message("reading.translation", text=translated).replace("*", ""))
+        return "\n\n".join(parts)
 
     def _repr_markdown_(self) -> str:
         return self.markdown()

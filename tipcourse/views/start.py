@@ -23,6 +23,7 @@ __all__ = [
     "START_NOTEBOOK",
     "SyncReport",
     "course_notebooks",
+    "default_workspace",
     "jupyter_command",
     "run_jupyter",
     "sync_workspace",
@@ -32,9 +33,17 @@ MANIFEST = ".tipcourse-manifest.json"
 START_NOTEBOOK = "00-start-here.ipynb"
 
 
-def course_notebooks() -> Path:
-    """The folder of the course's notebooks: inside a wheel, or the repository's notebooks/."""
-    return packaged_folder("notebooks")
+def course_notebooks(language: str = "en") -> Path:
+    """The folder of the course's notebooks in ``language`` (the Spanish edition is
+    ``notebooks/es``): inside a wheel, or the repository's notebooks/."""
+    folder = packaged_folder("notebooks")
+    return folder if language == "en" else folder / language
+
+
+def default_workspace(language: str = "en") -> str:
+    """Where ``tipcourse start`` puts the notebooks unless told: one folder per edition, so the
+    two never overwrite each other's notebooks (their file names are the same)."""
+    return "tipcourse-notebooks" if language == "en" else f"tipcourse-notebooks-{language}"
 
 
 def _checksum(path: Path) -> str:
