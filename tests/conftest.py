@@ -8,7 +8,7 @@ def tipcourse_home(tmp_path, monkeypatch):
     """A fresh, empty TIPCOURSE_HOME for each test, in English."""
     home = tmp_path / "tipcourse-home"
     monkeypatch.setenv("TIPCOURSE_HOME", str(home))
-    monkeypatch.delenv("TIPCOURSE_LANG", raising=False)
+    monkeypatch.setenv("TIPCOURSE_LANG", "en")  # whatever the machine's locale says
     monkeypatch.setenv("TIPCOURSE_LEARNER", "test-learner")
     from tipcourse.report import messages
 

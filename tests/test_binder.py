@@ -38,7 +38,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from tipcourse.report.messages import message
+from tipcourse.report.messages import in_language, message
 from tipcourse.views.authoring import build, read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,8 @@ REQUIREMENTS = BINDER / "requirements.txt"
 POSTBUILD = BINDER / "postBuild"
 RUNTIME = BINDER / "runtime.txt"
 SOURCES = read_sources(ROOT / "course")
+#: Both editions: the Spanish notebooks run with their solutions too.
+EDITIONS = {"en": SOURCES, "es": read_sources(ROOT / "course" / "es")}
 
 
 def role(cell) -> str | None:
@@ -539,7 +541,13 @@ print(notebook.cells[0].outputs[0]["text"])
 
 
 @pytest.mark.parametrize(
-    "source", SOURCES, ids=[source.notebook_name.removesuffix(".ipynb") for source in SOURCES]
+    "source",
+    [source for sources in EDITIONS.values() for source in sources],
+    ids=[
+        f"{language}-{source.notebook_name.removesuffix('.ipynb')}"
+        for language, sources in EDITIONS.items()
+        for source in sources
+    ],
 )
 def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
     binder, source, tmp_path
@@ -551,7 +559,7 @@ def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
     course, with ``solutions=True``): the plain notebooks run in nbval and in the browser tests,
     and the solution versions hold every cell of the plain ones plus the answers.
     """
-    notebook = build(source, SOURCES, solutions=True)
+    notebook = build(source, EDITIONS[source.language], solutions=True)
     answers = [
         cell for cell in notebook.cells if cell.cell_type == "code" and role(cell) == "answer"
     ]
@@ -595,7 +603,8 @@ def test_notebook_passes_with_the_reference_solutions_in_the_binder_environment(
             rows = db.execute("SELECT item_id, correct FROM attempts").fetchall()
     passed = {item for item, correct in rows if correct}
     assert passed == {cell.metadata["tipcourse"]["exercise"] for cell in answers}
-    label = message("outcome.label.correct")
+    with in_language(source.language):
+        label = message("outcome.label.correct")
     ran = [cell for cell in executed.cells if cell.cell_type == "code" and role(cell) == "answer"]
     assert len(ran) == len(answers)
     assert all(label in outputs_text(cell) for cell in ran), [

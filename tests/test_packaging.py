@@ -78,7 +78,7 @@ def test_command_line_about_cites_the_source(tmp_path):
     )
     assert about.returncode == 0
     assert "U.S. Department of State" in about.stdout
-    assert "2011-04-01 to 2012-03-31" in about.stdout
+    assert "1 April 2011 to 31 March 2012" in about.stdout  # dates written out
     assert "public domain" in about.stdout
 
 

@@ -330,9 +330,35 @@ def test_lang_on_a_command_sets_its_language_and_its_kernels(spanish, capsys):
     (``start`` passes TIPCOURSE_LANG on); an unknown language is one line, exit status 2."""
     tipcourse.set_language("en")
     assert main(["about", "--lang", "es_MX.UTF-8"]) == 0
-    assert "Periodo del informe" in capsys.readouterr().out
+    assert "Periodo del informe: del 1 de abril de 2011 al 31 de marzo de 2012" in (
+        capsys.readouterr().out
+    )  # dates written out, as in Mexico
     assert os.environ["TIPCOURSE_LANG"] == "es"
     with pytest.raises(SystemExit) as raised:
         main(["export", "--format", "gift", "--out", "x.gift", "--lang", "fr"])
     assert raised.value.code == 2
     assert "'fr'" in capsys.readouterr().err  # named, in the language in use
+
+
+@pytest.mark.parametrize(
+    ("variables", "language"),
+    [
+        ({"LANG": "es_MX.UTF-8"}, "es"),
+        ({"LANG": "es-MX"}, "es"),
+        ({"LC_ALL": "es_ES.UTF-8", "LANG": "en_US.UTF-8"}, "es"),
+        ({"LC_ALL": "C", "LANG": "es_MX.UTF-8"}, "en"),
+        ({"TIPCOURSE_LANG": "en", "LANG": "es_MX.UTF-8"}, "en"),
+        ({"TIPCOURSE_LANG": "es-MX", "LANG": "C.UTF-8"}, "es"),
+        ({}, "en"),
+    ],
+)
+def test_a_spanish_locale_opens_the_spanish_course(monkeypatch, variables, language):
+    """TIPCOURSE_LANG first, then the locale as POSIX ranks it (LC_ALL, LC_MESSAGES, LANG)."""
+    from tipcourse.report import messages
+
+    monkeypatch.setattr(messages, "_chosen", None)
+    for name in messages.LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert messages.get_language() == language

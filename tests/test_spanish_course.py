@@ -98,14 +98,34 @@ class _Labels(ast.NodeTransformer):
         self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id == "print":
             node.args = [_blank(argument) for argument in node.args]
+        for keyword in node.keywords:  # a chart's words: charts.bar(..., title="...")
+            if keyword.arg in CHART_WORDS:
+                keyword.value = _blank(keyword.value)
+        return node
+
+    def visit_Return(self, node: ast.Return) -> ast.AST:
+        """What a function written in the notebook returns as text is shown, not read."""
+        self.generic_visit(node)
+        if node.value is not None:
+            node.value = _blank(node.value)
         return node
 
 
+#: The keyword arguments whose strings a chart shows: translated like print labels.
+CHART_WORDS = {"title", "xlabel", "ylabel", "describe", "label"}
+
+
 def _blank(node: ast.expr) -> ast.expr:
+    """Text a reader sees, blanked: a string, the text parts of an f-string, and the strings of
+    a choice (``a if test else b``) or a sum of strings."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return ast.Constant("")
     if isinstance(node, ast.JoinedStr):
         node.values = [part for part in node.values if not isinstance(part, ast.Constant)]
+    elif isinstance(node, ast.IfExp):
+        node.body, node.orelse = _blank(node.body), _blank(node.orelse)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node.left, node.right = _blank(node.left), _blank(node.right)
     return node
 
 
@@ -178,6 +198,13 @@ def test_the_spanish_text_uses_the_terminology_and_no_english(number):
 
 def test_the_code_measure_allows_labels_and_refuses_data():
     assert program('print(len(x), "paragraphs")') == program('print(len(x), "párrafos")')
+    assert program('charts.bar(s, title="Words")') == program('charts.bar(s, title="Palabras")')
+    assert program('def f(n):\n    return "a" if n else "b"') == program(
+        'def f(n):\n    return "x" if n else "y"'
+    )
+    assert program('charts.bar(s[s == "a"], title="W")') != program(
+        'charts.bar(s[s == "b"], title="W")'
+    )
     assert program('t[t["level"] == "state"]') != program('t[t["level"] == "estatal"]')
     assert program("# one\nx = 1") == program("# uno\nx = 1")
 
@@ -366,3 +393,23 @@ def test_the_spanish_text_before_a_choice_question_does_not_point_to_its_key():
                 )
     assert favoured / pairs <= measure.MAX_PAIR_SHARE, (favoured / pairs, pairs)
     assert picks <= chance * measure.MAX_PICKS_OVER_CHANCE, (picks, chance)
+
+
+def test_the_spanish_course_map_and_guide_give_the_measured_times():
+    """Notebook 00's map (in Spanish) and the Spanish instructor guide give each Spanish
+    notebook's measured minutes and the total: a Spanish notebook has its own words to read."""
+    from tipcourse.report.messages import in_language
+    from tipcourse.views.authoring import workload
+
+    course_map = next(c.source for c in saved(SOURCES_ES[0]).cells if role(c) == "course-map")
+    guide = (ROOT / "docs" / "guia-docente.md").read_text("utf-8")
+    total = 0
+    for source in SOURCES_ES:
+        with in_language("es"):
+            minutes = workload(source).minutes
+        total += minutes
+        row = course_map.split(source.notebook_name)[1].splitlines()[0]
+        assert f"| {minutes} minutos |" in row, row
+        assert f"| {source.number} {source.meta['title']} | {minutes} |" in guide
+    hours, minutes = divmod(total, 60)
+    assert f"**{total}** (unas {hours} horas {minutes} minutos)" in guide

@@ -36,7 +36,14 @@ from .instructor.lms._fill import (
 )
 from .report._parse import SECTION_NAMES
 from .report.datasets import report_metadata
-from .report.messages import LANGUAGES, get_language, language_code, message, set_language
+from .report.messages import (
+    LANGUAGES,
+    get_language,
+    language_code,
+    long_date,
+    message,
+    set_language,
+)
 from .views.dashboard import progress
 from .views.start import course_notebooks, default_workspace, run_jupyter, sync_workspace
 
@@ -193,8 +200,10 @@ def _about(args: argparse.Namespace, extra: list[str]) -> int:
     meta = report_metadata()
     period = meta["reporting_period"]
     print(meta["title"])
-    print(message("cli.about.publisher", publisher=meta["publisher"], published=meta["published"]))
-    print(message("cli.about.period", start=period["start"], end=period["end"]))
+    published = long_date(meta["published"])
+    print(message("cli.about.publisher", publisher=meta["publisher"], published=published))
+    start, end = long_date(period["start"]), long_date(period["end"])
+    print(message("cli.about.period", start=start, end=end))
     print(message("cli.about.source", source=meta["source"]))
     print(message("cli.about.licence", licence=meta["licence"]))
     return 0

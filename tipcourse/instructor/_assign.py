@@ -46,13 +46,14 @@ from ..engine.banks import ITEM_ID, item_kind
 from ..engine.compare import kind_of
 from ..report._packaged import packaged_folder
 from ..report._text import one_line
-from ..report.messages import message
+from ..report.messages import get_language, in_language, message
 from ..views._wording import points_text
 from ..views.authoring import (
     BEGIN,
     END,
     SourceError,
     build,
+    copy_translations,
     nbgrader_metadata,
     read_sources,
 )
@@ -412,6 +413,10 @@ def assignment_notebook(
     import nbformat
 
     notebook = build(source, sources, solutions=True)
+    if source.language != "en":  # the readings' translation, from the course's built notebook
+        built = packaged_folder("notebooks") / source.language / source.notebook_name
+        if built.is_file():
+            copy_translations(notebook, nbformat.read(built, as_version=4))
     handout = _Handout(list(graded), solutions, sealed)
     for cell in notebook.cells:
         transform = TRANSFORMS.get(_meta(cell).get("role", ""))
@@ -542,7 +547,6 @@ def assign(
     :mod:`tipcourse.instructor._private`), assigned in a notebook of their own — alone, or beside
     the course items chosen with ``notebooks`` and ``items``.
     """
-    import nbformat
 
     private = None
     if bank is not None:
@@ -553,8 +557,24 @@ def assign(
     if private is not None and not notebooks and not items:
         chosen = Plan([], private=private)
     else:
-        chosen = plan(course or packaged_folder("course"), notebooks, items)
+        chosen = plan(course or course_sources(get_language()), notebooks, items)
         chosen.private = private
+    # The assignment speaks its notebooks' language (course/es: Spanish), whatever the session's.
+    language = chosen.sources[0].language if chosen.sources else get_language()
+    with in_language(language):
+        return _write_assignment(out, chosen, self_check)
+
+
+def course_sources(language: str) -> Path:
+    """The course's sources in ``language``: ``course/`` for English, ``course/es/`` for Spanish."""
+    folder = packaged_folder("course")
+    return folder if language == "en" else folder / language
+
+
+def _write_assignment(out: Path, chosen: Plan, self_check: bool) -> list[Path]:
+    import nbformat
+
+    private = chosen.private
     by_name = {source.notebook_name: source for source in chosen.sources}
     notebooks_written = {}
     for name, graded in chosen.graded.items():  # built first: nothing is written if one fails

@@ -1,7 +1,8 @@
 """The one message catalogue: every string the interface shows, in English and Spanish.
 
-Choose the language with ``tipcourse.set_language("es")`` or the ``TIPCOURSE_LANG``
-environment variable; English is the default and the fallback for a missing key.
+Choose the language with ``tipcourse.set_language("es")``, the ``TIPCOURSE_LANG`` environment
+variable or a Spanish locale (``LANG=es_MX.UTF-8``); English is the default and the fallback for a
+missing key.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 
 from ._packaged import packaged_folder
 
-__all__ = ["LANGUAGES", "get_language", "in_language", "message", "set_language"]
+__all__ = ["LANGUAGES", "get_language", "in_language", "long_date", "message", "set_language"]
 
 LANGUAGES = ("en", "es")
 _chosen: str | None = None
@@ -34,10 +35,22 @@ def language_code(tag: str) -> str:
     return re.split(r"[-_.@]", str(tag).strip(), maxsplit=1)[0].lower()
 
 
+#: Where the language is read from when no one has chosen it: tipcourse's own variable, then the
+#: locale's (as POSIX ranks them for messages); "es_MX.UTF-8" and "es-MX" both read as Spanish.
+LANGUAGE_VARIABLES = ("TIPCOURSE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
 def get_language() -> str:
-    """The language in use: set_language's choice, else TIPCOURSE_LANG, else English."""
-    chosen = _chosen or language_code(os.environ.get("TIPCOURSE_LANG", "en"))
-    return chosen if chosen in LANGUAGES else "en"
+    """The language in use: set_language's choice, else TIPCOURSE_LANG, else the locale's
+    (LC_ALL, LC_MESSAGES, LANG) where it is one of the course's languages, else English."""
+    if _chosen:
+        return _chosen
+    for variable in LANGUAGE_VARIABLES:
+        value = os.environ.get(variable, "")
+        if value:
+            code = language_code(value)
+            return code if code in LANGUAGES else "en"
+    return "en"
 
 
 def set_language(language: str) -> None:
@@ -61,6 +74,17 @@ def in_language(language: str) -> Iterator[None]:
         yield
     finally:
         _chosen = before
+
+
+def long_date(iso: str) -> str:
+    """A date written out in the language in use: "2012-06-19" → "19 June 2012" or "19 de junio
+    de 2012"; anything that is not an ISO date is returned as it is."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(iso).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return str(iso)
+    year, month, day = (int(part) for part in match.groups())
+    name = message("date.months").split()[month - 1]
+    return message("date.long", day=day, month=name, year=year)
 
 
 def message(key: str, **values: object) -> str:

@@ -42,6 +42,7 @@ the test that runs every notebook with its solutions use that version.
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import re
 import tempfile
@@ -66,6 +67,7 @@ __all__ = [
     "SourceError",
     "Workload",
     "build",
+    "copy_translations",
     "execute",
     "nbgrader_metadata",
     "read_sources",
@@ -561,6 +563,24 @@ def execute(
     if language != "en":
         translate_readings(notebook, language)
     return notebook
+
+
+def copy_translations(notebook: Any, built: Any) -> None:
+    """Under each reading of ``notebook`` (built, not run), the translation cell that the built
+    and run notebook ``built`` has under the same reading: same cell id and same code."""
+    code = {cell.get("id"): cell.source for cell in built.cells}
+    under = {
+        cell.metadata["tipcourse"]["reading"]: cell
+        for cell in built.cells
+        if cell.get("metadata", {}).get("tipcourse", {}).get("role") == "translation"
+    }
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        found = under.get(cell.get("id"))
+        if found is not None and code.get(cell.get("id")) == cell.source:
+            cells.append(copy.deepcopy(found))
+    notebook.cells = cells
 
 
 def translate_readings(notebook: Any, language: str) -> None:
