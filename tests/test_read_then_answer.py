@@ -184,9 +184,10 @@ def stems(text: str) -> set[str]:
     return words
 
 
-def overlap(option: str, text: set[str]) -> float:
-    words = stems(option)
-    return len(words & text) / len(words) if words else 0.0
+def overlap(option: str, text: set[str], words=None) -> float:
+    """The share of an option's content words that stand in ``text`` (a set of stems)."""
+    found = (words or stems)(option)
+    return len(found & text) / len(found) if found else 0.0
 
 
 def right_keys(question) -> set[str]:
@@ -194,13 +195,16 @@ def right_keys(question) -> set[str]:
     return set(map(str, answer)) if isinstance(answer, (tuple, list)) else {str(answer)}
 
 
-def word_measure() -> tuple[float, float, float, int]:
-    """(picks right, picks right by chance, share of pairs favouring the right option, pairs)."""
+def word_measure(questions=None, before=None, words=None) -> tuple[float, float, float, int]:
+    """(picks right, picks right by chance, share of pairs favouring the right option, pairs)
+    for ``questions`` (default: the choice questions) with the text ``before`` each, their
+    content ``words`` found by a language's stemmer (default: English's, :func:`stems`)."""
+    questions, before, words = questions or CHOICE, before or BEFORE, words or stems
     picks = chance = favoured = 0.0
     pairs = 0
-    for question in CHOICE:
-        text = stems(BEFORE[question.id])
-        scores = {option.key: overlap(option.text, text) for option in question.options}
+    for question in questions:
+        text = words(before[question.id])
+        scores = {option.key: overlap(option.text, text, words) for option in question.options}
         right = right_keys(question)
         if question.type == "single":
             best = [key for key, score in scores.items() if score == max(scores.values())]
