@@ -251,7 +251,7 @@ class Reading:
         return message(
             "reading.cite",
             year=report.year,
-            country=report.country,
+            country=message("reading.country") if report.country == "Mexico" else report.country,
             section=section_title(self.section),
             number=number + 1,
         )
