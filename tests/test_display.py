@@ -240,9 +240,15 @@ def test_a_wrong_section_or_paragraph_says_what_exists(section, paragraph, words
 
 
 def test_readings_follow_the_interface_language():
-    """The citation line is interface text, so it follows set_language (the quote does not)."""
+    """The citation line is interface text, so it follows set_language (the quote does not), and
+    a Spanish reading adds the course's translation under the report's English."""
+    english = tipcourse.reading("prevention").text()
     tipcourse.set_language("es")
     try:
-        assert "Informe TIP 2012, Mexico" in tipcourse.reading("prevention").text()
+        spanish = tipcourse.reading("prevention").text()
     finally:
         tipcourse.set_language("en")
+    assert "TIP Report 2012, Mexico" in english and "Traducción" not in english
+    assert "Informe TIP 2012, México" in spanish
+    assert spanish.startswith(english.split("\n")[0])  # the report's own words first
+    assert "Traducción propia del curso, no oficial: Los gobiernos federal" in spanish
