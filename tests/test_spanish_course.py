@@ -396,3 +396,12 @@ def test_the_spanish_course_map_and_guide_give_the_measured_times():
         assert f"| {source.number} {source.meta['title']} | {minutes} |" in guide
     hours, minutes = divmod(total, 60)
     assert f"**{total}** (unas {hours} horas {minutes} minutos)" in guide
+
+
+def test_the_readme_opens_both_editions_on_binder():
+    """The README's Binder badges open notebook 00 of each edition, and the files exist."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    targets = re.findall(r"mybinder\.org/v2/gh/[^)\s]*\?urlpath=lab/tree/([^)\s]+)", readme)
+    assert "notebooks/00-start-here.ipynb" in targets
+    assert "notebooks/es/00-start-here.ipynb" in targets
+    assert all((ROOT / target).is_file() for target in targets), targets
