@@ -19,6 +19,7 @@ import yaml
 from test_spanish import avoided, english_left, fold, numbers
 
 from tipcourse.engine._questions import QUESTIONS as QUESTION_BANK
+from tipcourse.engine._translation import without_docstrings
 from tipcourse.views.authoring import build, read_sources
 from tipcourse.views.start import course_notebooks, default_workspace
 
@@ -131,13 +132,7 @@ def _blank(node: ast.expr) -> ast.expr:
 
 def program(code: str) -> str:
     """The program a code block runs, without comments, docstrings and print labels."""
-    tree = _Labels().visit(ast.parse(code))
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-                body[0] = ast.Pass()
-    return ast.dump(tree)
+    return ast.dump(without_docstrings(_Labels().visit(ast.parse(code))))
 
 
 _URL = re.compile(r"\]\([^)]*\)")

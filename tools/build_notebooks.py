@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from tipcourse.report._packaged import edition
 from tipcourse.report.messages import LANGUAGES
 from tipcourse.views.authoring import build, execute, read_sources
 
@@ -42,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         help="the edition: en (course/ into notebooks/) or es (course/es/ into notebooks/es/)",
     )
     args = parser.parse_args(argv)
-    edition = "" if args.lang == "en" else args.lang
-    sources = read_sources(ROOT / "course" / edition)
+    sources = read_sources(edition(ROOT / "course", args.lang))
     chosen = [s for s in sources if not args.numbers or s.number in args.numbers]
     for source in chosen:
         started = time.perf_counter()
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             path = args.solutions / source.notebook_name
             nbformat.write(build(source, sources, solutions=True), path)
         else:
-            path = ROOT / "notebooks" / edition / source.notebook_name
+            path = edition(ROOT / "notebooks", args.lang) / source.notebook_name
             path.parent.mkdir(exist_ok=True)
             notebook = execute(build(source, sources), path.parent, language=args.lang)
             nbformat.write(notebook, path)

@@ -26,6 +26,7 @@ __all__ = [
     "read_translations",
     "translate",
     "with_forms",
+    "without_docstrings",
 ]
 
 #: How one field's translation applies: (English value, translated value, field name) → the value
@@ -74,7 +75,7 @@ def _code(english: Any, words: Any, field: str) -> str:
     """The same program with its comments and docstrings in another language."""
     text = _text(english, words, field)
     try:
-        same = _without_docstrings(text) == _without_docstrings(english)
+        same = _program(text) == _program(english)
     except SyntaxError:
         same = False
     if not same:
@@ -82,8 +83,13 @@ def _code(english: Any, words: Any, field: str) -> str:
     return text
 
 
-def _without_docstrings(code: str) -> str:
-    tree = ast.parse(code)
+def _program(code: str) -> str:
+    """What ``code`` does, as a syntax tree's dump: comments and docstrings left out."""
+    return ast.dump(without_docstrings(ast.parse(code)))
+
+
+def without_docstrings(tree: ast.AST) -> ast.AST:
+    """``tree`` with every docstring (module, class, function) replaced by ``pass``."""
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (
@@ -94,7 +100,7 @@ def _without_docstrings(code: str) -> str:
             and isinstance(body[0].value.value, str)
         ):
             body[0] = ast.Pass()
-    return ast.dump(tree)
+    return tree
 
 
 #: Option, range, wrong-answer and rubric entries: their words only, never their keys or numbers.

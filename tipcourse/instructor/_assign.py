@@ -414,7 +414,7 @@ def assignment_notebook(
 
     notebook = build(source, sources, solutions=True)
     if source.language != "en":  # the readings' translation, from the course's built notebook
-        built = packaged_folder("notebooks") / source.language / source.notebook_name
+        built = packaged_folder("notebooks", source.language) / source.notebook_name
         if built.is_file():
             copy_translations(notebook, nbformat.read(built, as_version=4))
     handout = _Handout(list(graded), solutions, sealed)
@@ -557,18 +557,12 @@ def assign(
     if private is not None and not notebooks and not items:
         chosen = Plan([], private=private)
     else:
-        chosen = plan(course or course_sources(get_language()), notebooks, items)
+        chosen = plan(course or packaged_folder("course", get_language()), notebooks, items)
         chosen.private = private
     # The assignment speaks its notebooks' language (course/es: Spanish), whatever the session's.
     language = chosen.sources[0].language if chosen.sources else get_language()
     with in_language(language):
         return _write_assignment(out, chosen, self_check)
-
-
-def course_sources(language: str) -> Path:
-    """The course's sources in ``language``: ``course/`` for English, ``course/es/`` for Spanish."""
-    folder = packaged_folder("course")
-    return folder if language == "en" else folder / language
 
 
 def _write_assignment(out: Path, chosen: Plan, self_check: bool) -> list[Path]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._packaged import packaged_folder
 from ._parse import TIERS, Report, parse_report
+from .messages import get_language
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -169,8 +170,6 @@ def glossary(language: str | None = None) -> pd.DataFrame:
     report's and the expansion is the body's official Spanish name where it has one, else the
     course's translation (the role says which).
     """
-    from .messages import get_language
-
     table = _glossary()
     language = language or get_language()
     shown = table[list(GLOSSARY_COLUMNS)].copy()

@@ -604,9 +604,9 @@ def translate_readings(notebook: Any, language: str) -> None:
                 raise SourceError(f"{cell['id']}: no translation of the reading {block[:80]!r}")
             translated.append(f"> {found}")
         with in_language(language):
-            label = message("reading.translation", text="").strip()
+            label = message("translation.label")
         text = "\n>\n".join(translated)
-        extra = _cell("markdown", f"{label}\n\n{text}", role="translation", reading=cell["id"])
+        extra = _cell("markdown", f"*{label}*\n\n{text}", role="translation", reading=cell["id"])
         extra["id"] = f"{cell['id']}-t"
         cells.append(extra)
     notebook.cells = cells

@@ -260,21 +260,26 @@ class Reading:
         """Each paragraph quoted with its source, and the course's translation under it where
         the course is shown in another language than the report's."""
         parts = []
-        for number, text in self.paragraphs:
+        for number, text, translated in self._with_translations():
             parts.append(f"> {text.translate(_MARKDOWN)}\n>\n> — *{self._cite(number)}*")
-            translated = translation_of(text, get_language())
             if translated:
-                parts.append(message("reading.translation", text=translated.translate(_MARKDOWN)))
+                label = message("translation.label")
+                parts.append(f"*{label}* {translated.translate(_MARKDOWN)}")
         return "\n\n".join(parts)
 
     def text(self) -> str:
         parts = []
-        for number, text in self.paragraphs:
+        for number, text, translated in self._with_translations():
             parts.append(f"{text}\n  — {self._cite(number)}")
-            translated = translation_of(text, get_language())
             if translated:
-                parts.append(message("reading.translation", text=translated).replace("*", ""))
+                parts.append(f"{message('translation.label')} {translated}")
         return "\n\n".join(parts)
+
+    def _with_translations(self) -> list[tuple[int, str, str | None]]:
+        """Each paragraph with the course's translation in the language in use (None in the
+        report's own language, English)."""
+        language = get_language()
+        return [(n, text, translation_of(text, language)) for n, text in self.paragraphs]
 
     def _repr_markdown_(self) -> str:
         return self.markdown()

@@ -36,8 +36,7 @@ START_NOTEBOOK = "00-start-here.ipynb"
 def course_notebooks(language: str = "en") -> Path:
     """The folder of the course's notebooks in ``language`` (the Spanish edition is
     ``notebooks/es``): inside a wheel, or the repository's notebooks/."""
-    folder = packaged_folder("notebooks")
-    return folder if language == "en" else folder / language
+    return packaged_folder("notebooks", language)
 
 
 def default_workspace(language: str = "en") -> str:

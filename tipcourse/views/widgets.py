@@ -182,7 +182,8 @@ def evidence_html(state: QuestionState) -> str:
             f"{_paragraph(message('widget.evidence_source', section=title))}"
         )
         if number < len(translations):
-            parts.append(_paragraph(message("evidence.translation", text=translations[number])))
+            label = message("translation.label")
+            parts.append(_paragraph(f"{label} {translations[number]}"))
     return "".join(parts)
 
 
