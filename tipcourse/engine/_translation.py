@@ -180,11 +180,9 @@ def accepted_forms(words: Mapping[str, Any]) -> list[str]:
     """Every form a translation entry accepts for a text answer (its answer and ``accept``)."""
     forms = [words["answer"]] if isinstance(words.get("answer"), str) else []
     accept = words.get("accept")
-    return (
-        forms + [form for form in accept if isinstance(form, str)]
-        if isinstance(accept, list)
-        else forms
-    )
+    if isinstance(accept, list):
+        forms += [form for form in accept if isinstance(form, str)]
+    return forms
 
 
 def with_forms(item: Mapping[str, Any], words: Mapping[str, Any]) -> Mapping[str, Any]:

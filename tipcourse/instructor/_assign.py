@@ -53,6 +53,7 @@ from ..views.authoring import (
     END,
     SourceError,
     build,
+    cell_meta,
     copy_translations,
     nbgrader_metadata,
     read_sources,
@@ -98,20 +99,16 @@ class AssignError(ValueError):
     """The assignment cannot be built as asked; the message says what to change."""
 
 
-def _meta(cell: Any) -> dict[str, Any]:
-    return cell.get("metadata", {}).get("tipcourse", {})
-
-
 def items_in(notebook: Any) -> list[str]:
     """The ids of the exercises and questions a course notebook uses, in the order they appear."""
     found: list[str] = []
     for cell in notebook.cells:
-        if _meta(cell).get("role") == "written":
-            found += [_meta(cell)["written"]]
+        if cell_meta(cell).get("role") == "written":
+            found += [cell_meta(cell)["written"]]
         if cell.cell_type != "code":
             continue
-        exercise_id = _meta(cell).get("exercise")
-        if exercise_id and _meta(cell).get("role") == "answer":
+        exercise_id = cell_meta(cell).get("exercise")
+        if exercise_id and cell_meta(cell).get("role") == "answer":
             ids = [exercise_id]
         elif exercise_id:
             ids = []  # the help cell names its exercise too
@@ -248,7 +245,7 @@ class _Handout:
 
 def _answer(cell: Any, handout: _Handout) -> None:
     """An exercise's answer cell: the starter unless the key shows a graded solution."""
-    exercise_id = _meta(cell)["exercise"]
+    exercise_id = cell_meta(cell)["exercise"]
     item, graded = exercise(exercise_id), exercise_id in handout.graded
     if graded:
         cell.metadata["nbgrader"] = nbgrader_metadata(exercise_id, solution=True)
@@ -267,7 +264,7 @@ def _answer(cell: Any, handout: _Handout) -> None:
 
 def _help(cell: Any, handout: _Handout) -> None:
     """A graded exercise's hint cell: gone when sealed, else without the solution line."""
-    if _meta(cell)["exercise"] in handout.graded:
+    if cell_meta(cell)["exercise"] in handout.graded:
         if handout.sealed:
             return
         cell.source = "\n".join(
@@ -306,7 +303,7 @@ def _gate(cell: Any, handout: _Handout) -> None:
             return found.group(0)
         return form_call(found.group(2), exercise(found.group(1))) + ".valid"
 
-    if handout.sealed and set(_meta(cell)["items"]) & set(handout.graded):
+    if handout.sealed and set(cell_meta(cell)["items"]) & set(handout.graded):
         cell.source = GATE.sub(form, cell.source).replace(
             "passes its check", "has the form the grader reads"
         )
@@ -320,7 +317,7 @@ def _question(cell: Any, handout: _Handout) -> None:
     place of its widget; the key adds nbgrader's test)."""
     import nbformat
 
-    items = _meta(cell)["items"]
+    items = cell_meta(cell)["items"]
     shown = [item for item in items if item in handout.graded]
     if shown and handout.sealed:
         rest = [item for item in items if item not in shown]
@@ -348,7 +345,7 @@ def _question(cell: Any, handout: _Handout) -> None:
 
 def _written(cell: Any, handout: _Handout) -> None:
     """A written item's prompt or answer cell: graded by hand when the assignment grades it."""
-    item_id = _meta(cell)["written"]
+    item_id = cell_meta(cell)["written"]
     if item_id not in handout.graded:
         handout.cells.append(cell)
         return
@@ -384,7 +381,7 @@ def _graded_written_cells(cell: Any, item: Any, solutions: bool) -> list[Any]:
     nbgrader's manually graded answer; the key adds the rubric."""
     import nbformat
 
-    if _meta(cell).get("role") != "written":
+    if cell_meta(cell).get("role") != "written":
         graded = message("assign.written_graded", points=points_text(item.points))
         cell.source = cell.source.replace(message("authoring.ungraded"), graded)
         return [cell]
@@ -419,8 +416,8 @@ def assignment_notebook(
             copy_translations(notebook, nbformat.read(built, as_version=4))
     handout = _Handout(list(graded), solutions, sealed)
     for cell in notebook.cells:
-        transform = TRANSFORMS.get(_meta(cell).get("role", ""))
-        if not solutions and _discusses(_meta(cell), handout.graded):
+        transform = TRANSFORMS.get(cell_meta(cell).get("role", ""))
+        if not solutions and _discusses(cell_meta(cell), handout.graded):
             continue  # the course's commentary on a graded answer waits for the key
         if transform is None:
             handout.cells.append(cell)

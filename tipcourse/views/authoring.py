@@ -67,6 +67,7 @@ __all__ = [
     "SourceError",
     "Workload",
     "build",
+    "cell_meta",
     "copy_translations",
     "execute",
     "nbgrader_metadata",
@@ -232,14 +233,14 @@ def workload(source: Source) -> Workload:
     code = [
         cell.source
         for cell in cells
-        if cell.cell_type == "code" and cell.metadata.get("tipcourse", {}).get("role") != "help"
+        if cell.cell_type == "code" and cell_meta(cell).get("role") != "help"
     ]
     words += sum(_quoted_words(text) for text in code)
     asked = {
         found for text in code for found in ITEM_ID.findall(text) if item_kind(found) == "question"
     }
     asked |= {q.id for text in code for section in _QUIZ.findall(text) for q in questions(section)}
-    exercises = sum(cell.metadata.get("tipcourse", {}).get("role") == "answer" for cell in cells)
+    exercises = sum(cell_meta(cell).get("role") == "answer" for cell in cells)
     return Workload(
         words=words,
         code_cells=len(code) - exercises,
@@ -247,6 +248,15 @@ def workload(source: Source) -> Workload:
         questions=len(asked),
         reflection=bool(source.meta.get("reflection")),
     )
+
+
+def cell_meta(cell: Any) -> dict[str, Any]:
+    """What authoring wrote into a cell's metadata (its ``role``, its items, ...): the one place
+    that reads it. ``{}`` where the cell has none, or where a notebook from elsewhere (a
+    learner's submission) holds something other than a mapping there."""
+    metadata = cell.get("metadata", {})
+    found = metadata.get("tipcourse", {}) if isinstance(metadata, dict) else {}
+    return found if isinstance(found, dict) else {}
 
 
 def _cell(kind: str, source: str, **metadata: Any) -> NotebookNode:
@@ -428,7 +438,7 @@ class _Body:
     def add(self, new: list[NotebookNode]) -> None:
         """Cells made from a block; the items they ask are what a discussion below discusses."""
         for cell in new:
-            meta = cell.metadata.get("tipcourse", {})
+            meta = cell_meta(cell)
             if meta.get("role") in ("reading", "question", "exercise", "prompt"):
                 self.discussion = None  # a new passage or item closes a discussion
             elif self.discussion is not None:
@@ -570,9 +580,9 @@ def copy_translations(notebook: Any, built: Any) -> None:
     and run notebook ``built`` has under the same reading: same cell id and same code."""
     code = {cell.get("id"): cell.source for cell in built.cells}
     under = {
-        cell.metadata["tipcourse"]["reading"]: cell
+        cell_meta(cell)["reading"]: cell
         for cell in built.cells
-        if cell.get("metadata", {}).get("tipcourse", {}).get("role") == "translation"
+        if cell_meta(cell).get("role") == "translation"
     }
     cells = []
     for cell in notebook.cells:
@@ -589,7 +599,7 @@ def translate_readings(notebook: Any, language: str) -> None:
     cells = []
     for cell in notebook.cells:
         cells.append(cell)
-        meta = cell.get("metadata", {}).get("tipcourse", {})
+        meta = cell_meta(cell)
         printed = "".join(
             output.get("text", "")
             for output in cell.get("outputs", [])

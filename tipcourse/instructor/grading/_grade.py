@@ -41,6 +41,7 @@ from ...engine._exercises import exercises
 from ...engine._questions import questions
 from ...report._text import one_line, typed_letter
 from ...report.messages import message
+from ...views.authoring import cell_meta
 from .._cells import ManifestEntry, find_item, item_entry
 from .._private import bank_files, kept_bank
 from ._bwrap import choose
@@ -202,9 +203,7 @@ def _read(content: bytes) -> tuple[Any, str]:
 def _cell_items(
     cell: Any, by_id: dict[str, ManifestEntry], learner: ManifestEntry
 ) -> list[ManifestEntry]:
-    meta = cell.get("metadata", {}).get("tipcourse", {})
-    if not isinstance(meta, dict):
-        return []
+    meta = cell_meta(cell)
     if meta.get("role") == "learner":
         return [learner]
     if meta.get("role") != "answer":
@@ -218,8 +217,8 @@ def _written_texts(notebook: Any, items: list[ManifestEntry]) -> dict[str, str]:
     wanted = {info.id for info in items if info.kind == "written"}
     texts: dict[str, str] = {}
     for cell in notebook.cells:
-        meta = cell.get("metadata", {}).get("tipcourse", {})
-        if not isinstance(meta, dict) or meta.get("role") != "written":
+        meta = cell_meta(cell)
+        if meta.get("role") != "written":
             continue
         if meta.get("written") in wanted:
             lines = cell.source.strip().splitlines()
@@ -231,8 +230,7 @@ def _written_texts(notebook: Any, items: list[ManifestEntry]) -> dict[str, str]:
 
 def _is_test(cell: Any) -> bool:
     """A key notebook's hidden-test cell, for nbgrader: the grader scores by its own key."""
-    meta = cell.get("metadata", {}).get("tipcourse", {})
-    return isinstance(meta, dict) and meta.get("role") == "test"
+    return cell_meta(cell).get("role") == "test"
 
 
 def grade_one(
