@@ -39,7 +39,8 @@ def test_static_forms_hold_prompt_options_and_answer_code(question):
         assert question.prompt in form
         assert all(text in form for text in option_texts(question))
         assert any(line.strip() == question.answer_code() for line in form.splitlines())
-        assert f"tipcourse.question({question.id!r}).evidence" in form
+        assert f"tipcourse.question({question.id!r}).show_evidence()" in form
+        assert (f"tipcourse.question({question.id!r}).hint()" in form) == bool(question.hints)
 
 
 def test_the_quiz_static_forms_hold_every_question():

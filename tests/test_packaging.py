@@ -126,6 +126,8 @@ def test_wheel_carries_the_data_and_licences(wheel):
         "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.csv",
         "tipcourse/data/tiers/tip_tiers_1999_2015_heiss_kelley.LICENSE.txt",
         "tipcourse/locales/en.json",
+        "tipcourse/views/question.js",  # the question view, which anywidget serves
+        "tipcourse/views/question.css",
         "tipcourse/notebooks/00-start-here.ipynb",
         "tipcourse/course/04-prosecution.md",
     ):

@@ -28,7 +28,7 @@ from tipcourse.views import display, widgets
 
 TYPES = list(QUESTION_TYPES.values())
 #: Every consumer that looks a widget input up, by the input names it handles.
-WIDGET_USERS = {"widgets": widgets._INPUTS, "display": display._CHOICES}
+WIDGET_USERS = {"widgets": widgets._ANSWERS, "display": display._CHOICES}
 #: Every consumer that looks an LMS shape up.
 LMS_USERS = {
     "GIFT": _gift.GIFT_BODIES,
@@ -86,9 +86,10 @@ def test_a_question_of_every_type_goes_through_every_consumer(kind: QuestionType
     assert question.prompt.split()[0] in display.show(question).markdown()
     assert question.prompt.split()[0] in _cells.static_question(question)
     assert "check_form" in _cells.question_answer_cell(question, False, True).source
-    view = widgets.QuestionView(QuestionState(question))
-    view.state.select(view.answer())
-    assert view.state.check().status in ("correct", "incorrect", "partial", "unanswered")
+    view = widgets.QuestionsView.of_question(QuestionState(question))
+    assert view.widget.spec["questions"][0]["input"] == kind.widget
+    view.act("check", 0, answer if kind.widget != "textbox" else str(answer))
+    assert view.widget.states[0]["feedback"]["status"] == "correct"
     shown = [option.text for option in question.options]
     assert grade.as_lettered_now(question, shown, answer) == answer
     if kind.counts_options:
@@ -140,7 +141,7 @@ def test_a_shape_a_consumer_lacks_is_a_clear_error_never_a_fallback(monkeypatch)
     with pytest.raises(UnknownQuestionTypeError, match="display has nothing for 'dial'"):
         display.show(question).markdown()
     with pytest.raises(UnknownQuestionTypeError, match="widgets has nothing for 'dial'"):
-        widgets.QuestionView(QuestionState(question))
+        widgets.QuestionsView.of_question(QuestionState(question))
     for file_format in export.FORMATS:
         with pytest.raises(UnknownQuestionTypeError, match="nothing for 'hotspot'"):
             export.export([question], file_format)

@@ -24,6 +24,7 @@ from tipcourse.engine._questions import QUESTIONS
 from tipcourse.engine._translation import RULES
 from tipcourse.engine._written import WRITTEN
 from tipcourse.engine.banks import BankError
+from tipcourse.report._text import markdown_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -311,16 +312,21 @@ def test_a_spanish_question_shows_the_reports_english_and_the_courses_translatio
     """In Spanish the prompt is Spanish, and the evidence is the report's verbatim English (marked
     as English) with the course's translation under each quote, labelled as unofficial."""
     from tipcourse.engine.session import QuestionState
-    from tipcourse.views.widgets import evidence_html
+    from tipcourse.views.widgets import QuestionsView
 
     question = tipcourse.question("protection.q01")
     assert question.prompt == SPANISH["questions"]["protection.q01"]["prompt"].strip()
-    state = QuestionState(question)
-    state.show_evidence()
-    shown = evidence_html(state)
+    view = QuestionsView.of_question(QuestionState(question))
+    view.act("evidence", 0)
+    assert (view.widget.spec["lang"], view.widget.spec["report_lang"]) == ("es", "en")
+    sent = view.widget.states[0]["evidence"]
+    assert [item["quote"] for item in sent] == list(question.evidence)
+    assert [item["translation"] for item in sent] == list(question.evidence_translation)
+    assert view.widget.spec["labels"]["translation"] == "Traducción propia del curso, no oficial:"
+    shown = question.show_evidence().markdown()
     for quote, translation in zip(question.evidence, question.evidence_translation, strict=True):
-        assert f'<blockquote lang="en">{quote}</blockquote>' in shown
-        assert f"Traducción propia del curso, no oficial: {translation}" in shown
+        assert markdown_text(quote) in shown
+        assert f"*Traducción propia del curso, no oficial:* {markdown_text(translation)}" in shown
     tipcourse.set_language("en")
     assert tipcourse.question("protection.q01").prompt.startswith("For 2010 the report")
 

@@ -1,38 +1,51 @@
-"""The widget views: built and clicked without a kernel, as ipywidgets allows."""
+"""The question widget's Python side: what it sends the browser, and how it answers the view.
+
+The view (``tipcourse/views/question.js``) is tested in Chromium (tests/browser); here the
+widget is built and sent messages without a kernel, as ipywidgets allows.
+"""
 
 from __future__ import annotations
 
-import html
+import json
 import subprocess
 import sys
 
-import ipywidgets as widgets
 import pytest
 
 import tipcourse
 from tipcourse.engine._questions import Option, Question
+from tipcourse.engine._store import attempts
 from tipcourse.engine.session import QuestionState, QuizState
 from tipcourse.views import display, kernel
-from tipcourse.views.widgets import QuestionView, QuizView
+from tipcourse.views.widgets import QuestionsView, QuestionsWidget, markdown_html
 
 TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
 #: The first question of each type in the bank.
 BY_TYPE = {q.type: q for q in reversed(tipcourse.questions())}
-INPUT_KINDS = {
-    "single": widgets.RadioButtons,
-    "multiple": widgets.Checkbox,
-    "truefalse": widgets.RadioButtons,
-    "numeric": widgets.Text,
-    "text": widgets.Text,
-    "order": widgets.Button,
+INPUTS = {
+    "single": "radio",
+    "multiple": "checkboxes",
+    "truefalse": "truefalse",
+    "numeric": "textbox",
+    "text": "textbox",
+    "order": "order",
 }
 
 
-def view_of(kind: str) -> QuestionView:
-    return QuestionView(QuestionState(BY_TYPE[kind]))
+def view_of(kind: str) -> QuestionsView:
+    return QuestionsView.of_question(QuestionState(BY_TYPE[kind]))
+
+
+def send(view: QuestionsView, action: str, answer=None, question: int = 0) -> dict:
+    """A message from the browser, as the view sends it; the state of that question after."""
+    view.widget._handle_custom_msg({"action": action, "question": question, "answer": answer}, [])
+    return view.widget.states[question]
 
 
 def right_answer(question: Question):
+    """The right answer as the view sends it (a text box sends text)."""
+    if question.type == "numeric":
+        return f"{question.answer:g}"
     return list(question.answer) if question.type in ("multiple", "order") else question.answer
 
 
@@ -51,170 +64,163 @@ def wrong_answer(question: Question):
     return "Tlaxcala Oaxaca Sonora"
 
 
-def enter(view: QuestionView, answer) -> None:
-    """Set the view's inputs as a learner would to give ``answer``."""
-    kind = view.state.question.type
-    if kind == "multiple":
-        for box, option in zip(view.inputs, view.state.options(), strict=True):
-            box.value = option.key in answer
-    elif kind == "order":
-        for position, key in enumerate(answer):  # press Up until each item is in its place
-            while view.state.order().index(key) > position:
-                view.up_buttons[view.state.order().index(key)].click()
-    elif kind == "numeric":
-        view.inputs[0].value = answer if isinstance(answer, str) else f"{answer:,}"
-    else:
-        view.inputs[0].value = answer
-
-
 def test_the_bank_has_every_type_these_tests_use():
     """Each question type has at least one question in the bank to build a view from."""
     assert sorted(BY_TYPE) == sorted(TYPES)
 
 
 @pytest.mark.parametrize("kind", TYPES)
-def test_each_type_gets_the_input_that_fits_it(kind):
-    """single/truefalse: radio buttons; multiple: a checkbox per option; numbers and words:
-    a text box; order: Up and Down buttons per position."""
-    view = view_of(kind)
-    assert all(type(field) is INPUT_KINDS[kind] for field in view.inputs)
-    count = len(BY_TYPE[kind].options)
-    expected = {"multiple": count, "order": 2 * count}.get(kind, 1)
-    assert len(view.inputs) == expected
-    if kind == "truefalse":
-        assert [value for _, value in view.inputs[0].options] == [True, False]
+def test_each_type_names_the_input_the_view_draws(kind):
+    """single: radio group; truefalse: a radio group of two; multiple: checkboxes; numbers and
+    words: a text box; order: a list with move buttons. Options keep their letters."""
+    question = BY_TYPE[kind]
+    spec = view_of(kind).widget.spec["questions"][0]
+    assert spec["input"] == INPUTS[kind]
+    assert spec["options"] == [{"key": o.key, "text": o.text} for o in question.options]
+    assert bool(spec["placeholder"]) == (INPUTS[kind] == "textbox")
 
 
 @pytest.mark.parametrize("kind", TYPES)
-def test_every_input_has_a_label(kind):
-    """Each input has a non-empty description (a <label>, or a button's text), HTML off."""
+def test_nothing_of_the_key_goes_to_the_browser_before_it_is_asked_for(kind):
+    """The spec and first states hold no answer, feedback, explanation, hint or evidence."""
+    question = BY_TYPE[kind]
     view = view_of(kind)
-    for field in view.inputs:
-        assert field.description.strip()
-        assert getattr(field, "description_allow_html", False) is False
-    if kind in ("multiple",):
-        texts = [option.text for option in view.state.options()]
-        assert all(text in box.description for text, box in zip(texts, view.inputs, strict=True))
-    if kind == "order":  # each button says which position it moves, and which way
-        assert len({button.tooltip for button in view.inputs}) == len(view.inputs)
+    sent = json.dumps([view.widget.spec, view.widget.states], ensure_ascii=False)
+    secrets = [question.explanation, question.wrong_feedback, *question.hints]
+    secrets += [option.feedback for option in question.options]
+    shown = " ".join(option.text for option in question.options)  # an option may quote
+    secrets += [quote[:60] for quote in question.evidence if quote[:60] not in shown]
+    secrets += [answer for answer in question.accept]
+    for secret in secrets:
+        if len(secret.strip()) > 12:
+            assert json.dumps(secret.strip(), ensure_ascii=False)[1:-1] not in sent, secret
+    assert view.widget.states[0]["feedback"] is None
+    assert view.widget.states[0]["evidence"] is None
 
 
 @pytest.mark.parametrize("kind", TYPES)
-def test_every_button_has_a_description_and_a_tooltip(kind):
-    """Check, Hint and Show evidence are labelled buttons with tooltips."""
+def test_a_right_answer_sent_by_the_view_is_correct_in_symbol_and_word(kind):
+    """The view's answer, checked in Python: ✓ and the word Correct, one attempt."""
     view = view_of(kind)
-    buttons = [view.check_button, view.hint_button, view.evidence_button]
-    assert [button.description for button in buttons] == ["Check", "Hint", "Show evidence"]
-    assert all(isinstance(button, widgets.Button) and button.tooltip for button in buttons)
+    state = send(view, "check", right_answer(view.question_states[0].question))
+    assert state["feedback"]["status"] == "correct"
+    assert state["feedback"]["result"] == "✓ Correct"
+    assert state["checks"] == 1 and view.question_states[0].attempts == 1
 
 
 @pytest.mark.parametrize("kind", TYPES)
-def test_a_right_answer_entered_and_checked_shows_a_tick_and_correct(kind):
-    """Entering the right answer and clicking Check shows ✓ and the word Correct."""
+def test_a_wrong_answer_shows_a_cross_and_a_word_never_colour_alone(kind):
+    """A wrong answer: ✗ and Incorrect (or Partly correct for an order)."""
     view = view_of(kind)
-    enter(view, right_answer(view.state.question))
-    view.check_button.click()
-    assert view.feedback is not None
-    assert "✓" in view.feedback.value and "Correct" in view.feedback.value
-    assert view.state.attempts == 1
+    state = send(view, "check", wrong_answer(view.question_states[0].question))
+    assert state["feedback"]["result"] in ("✗ Incorrect", "◐ Partly correct"), state["feedback"]
+    assert state["feedback"]["status"] in ("incorrect", "partial")
 
 
-@pytest.mark.parametrize("kind", TYPES)
-def test_a_wrong_answer_entered_and_checked_shows_a_cross_and_words(kind):
-    """Entering a wrong answer and clicking Check shows ✗ and a word, never colour alone."""
-    view = view_of(kind)
-    enter(view, wrong_answer(view.state.question))
-    view.check_button.click()
-    assert "✗" in view.feedback.value
-    assert "Incorrect" in view.feedback.value or "Partly correct" in view.feedback.value
-    assert view.state.feedback.correct is False
-
-
-def test_order_buttons_move_items_and_keep_the_rows_in_step():
-    """Up and Down move the item at their position; the rows show the order the state holds."""
-    view = view_of("order")
-    start = view.state.order()
-    assert view.up_buttons[0].disabled and view.down_buttons[-1].disabled
-    assert not any(button.disabled for button in view.up_buttons[1:] + view.down_buttons[:-1])
-    view.down_buttons[0].click()
-    assert view.state.order() == [start[1], start[0], *start[2:]]
-    assert view.state.selection == view.state.order()
-    view.up_buttons[-1].click()
-    moved = view.state.order()
-    assert moved[-2] == start[-1]
-    for number, (row, key) in enumerate(zip(view.rows, moved, strict=True), start=1):
-        assert row.value.startswith(f"<strong>{number}.</strong> {key})")
-
-
-def test_text_answers_are_sent_as_they_are_typed():
-    """Text boxes send their value per keystroke, so a quick click on Check sees the new answer.
-
-    (Sent only on leaving the box, the update could be handled after the click: the browser
-    tests once saw a stale answer checked that way.)
-    """
-    for kind in ("numeric", "text"):
-        assert view_of(kind).inputs[0].continuous_update is True
-
-
-def test_a_wrong_option_shows_that_options_feedback():
-    """The feedback area carries the wrong option's own feedback, HTML-escaped."""
+def test_a_wrong_option_shows_that_options_feedback_as_html():
+    """The advice is the wrong option's own feedback, rendered from Markdown to HTML."""
     view = view_of("single")
-    question = view.state.question
+    question = view.question_states[0].question
     wrong = next(o for o in question.options if o.key != question.answer)
-    enter(view, wrong.key)
-    view.check_button.click()
-    assert html.escape(" ".join(wrong.feedback.split())) in view.feedback.value
+    state = send(view, "check", wrong.key)
+    assert markdown_html(" ".join(wrong.feedback.split()))[3:-4] in state["feedback"]["advice"]
 
 
-def test_checking_with_nothing_entered_says_so_without_an_attempt():
-    """Check with no option chosen says "Not answered yet", what to do, and counts no attempt."""
+@pytest.mark.parametrize(
+    ("kind", "answer"),
+    [("single", None), ("multiple", []), ("numeric", ""), ("text", "   "), ("truefalse", None)],
+)
+def test_checking_with_nothing_entered_says_what_to_do_in_the_widget(kind, answer):
+    """No answer: "Not answered yet", what to choose or type, no code, no attempt counted."""
+    view = view_of(kind)
+    state = send(view, "check", answer)
+    assert state["feedback"]["status"] == "unanswered"
+    question = view.question_states[0].question
+    assert question.question_type.words("widget.instruction") in state["feedback"]["advice"]
+    assert ".check(" not in state["feedback"]["advice"]
+    assert view.question_states[0].attempts == 0 and state["checks"] == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "answer"), [("numeric", "twelve apples"), ("numeric", "12%"), ("text", "x" * 5000)]
+)
+def test_a_badly_formed_answer_is_explained_in_words_of_the_widget(kind, answer):
+    """An answer the type cannot read says why and what to type, with no ``.check(...)``."""
+    view = view_of(kind)
+    state = send(view, "check", answer)
+    assert state["feedback"]["status"] == "invalid"
+    assert ".check(" not in state["feedback"]["advice"]
+    question = view.question_states[0].question
+    assert question.question_type.words("widget.instruction") in state["feedback"]["advice"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"action": "check", "question": 5, "answer": "a"},
+        {"action": "check", "question": "0", "answer": "a"},
+        {"action": "delete", "question": 0},
+        {"question": 0},
+        ["check", 0],
+        None,
+    ],
+)
+def test_a_message_of_another_form_changes_nothing(content):
+    """What a page could send that is not one of the view's messages is ignored."""
     view = view_of("single")
-    view.check_button.click()
-    assert "Not answered yet" in view.feedback.value
-    assert "Choose one option." in view.feedback.value and ".check(" not in view.feedback.value
-    assert view.state.attempts == 0
+    before = view.widget.states
+    view.widget._handle_custom_msg(content, [])
+    assert view.widget.states == before
 
 
-def test_the_hint_button_shows_one_hint_per_press():
-    """Each press adds the next hint; after the last one it says there are no more."""
+@pytest.mark.parametrize(
+    ("kind", "answer"),
+    [("single", ["a"]), ("truefalse", "true"), ("multiple", "a"), ("order", [1, 2]), ("text", 3)],
+)
+def test_an_answer_of_another_shape_than_the_input_is_no_answer(kind, answer):
+    """A value the input could not have sent (a list for a radio group, ...) is no answer."""
+    state = send(view_of(kind), "check", answer)
+    assert state["feedback"]["status"] == "unanswered"
+
+
+def test_the_hint_action_adds_one_hint_per_press_then_says_there_are_no_more():
+    """Each press adds the next hint, numbered; after the last one a note says so."""
     view = view_of("single")
-    hints = [html.escape(hint) for hint in view.state.question.hints]
+    hints = view.question_states[0].question.hints
     assert len(hints) >= 2
-    assert view.hints is None  # made on first use
-    view.hint_button.click()
-    assert hints[0] in view.hints.value and hints[1] not in view.hints.value
-    view.hint_button.click()
-    assert all(hint in view.hints.value for hint in hints[:2])
-    for _ in hints[2:]:
-        view.hint_button.click()
-    assert "No more hints" not in view.hints.value
-    view.hint_button.click()
-    assert "No more hints" in view.hints.value
-    assert view.state.hints_shown == len(hints)
+    state = send(view, "hint")
+    assert len(state["hints"]) == 1 and "Hint 1 of" in state["hints"][0]
+    for _ in hints[1:]:
+        state = send(view, "hint")
+    assert len(state["hints"]) == len(hints) and state["hints_note"] == ""
+    state = send(view, "hint")
+    assert state["hints_note"] == "No more hints: that was the last one."
 
 
-def test_the_evidence_button_shows_the_quote_and_its_section():
-    """Show evidence puts each quote and its report section in the evidence area."""
+def test_hints_and_explanations_render_their_markdown():
+    """A hint with `code` shows it as code, not as backticks."""
+    question = next(q for q in tipcourse.questions() if any("`" in hint for hint in q.hints))
+    view = QuestionsView.of_question(QuestionState(question))
+    for _ in question.hints:
+        state = send(view, "hint")
+    joined = "".join(state["hints"])
+    assert "<code>" in joined and "`" not in joined
+
+
+def test_the_evidence_action_sends_each_quote_with_its_place():
+    """Show evidence: each quote verbatim, with the section of the report it comes from."""
     view = view_of("order")
-    assert view.evidence is None
-    view.evidence_button.click()
-    for title, quote in view.state.show_evidence():
-        assert html.escape(quote) in view.evidence.value
-        assert html.escape(title) in view.evidence.value
-    assert view.evidence in view.widget.children
+    state = send(view, "evidence")
+    pairs = view.question_states[0].show_evidence()
+    assert [item["quote"] for item in state["evidence"]] == [quote for _, quote in pairs]
+    assert [item["place"] for item in state["evidence"]] == [
+        f"Report section: {title}" for title, _ in pairs
+    ]
 
 
-def test_areas_appear_in_a_fixed_order_whatever_is_pressed_first():
-    """Feedback, hints and evidence stand in that order below the buttons."""
-    view = view_of("text")
-    view.evidence_button.click()
-    view.hint_button.click()
-    view.check_button.click()
-    assert list(view.widget.children[-3:]) == [view.feedback, view.hints, view.evidence]
-
-
-def test_text_from_the_bank_is_escaped():
-    """A prompt, option or hint with HTML in it is shown as text, not run as HTML."""
+def test_text_from_the_bank_is_escaped_in_what_python_renders():
+    """HTML in an option's feedback or a hint is shown as text; the view sets text itself
+    for prompts and options (textContent), so only rendered Markdown is HTML."""
     question = Question(
         id="prosecution.t09",
         section="prosecution",
@@ -228,42 +234,55 @@ def test_text_from_the_bank_is_escaped():
         evidence=(tipcourse.load_report().sections["prosecution"].sentences[0],),
         options=(Option("a", "<i>yes</i>"), Option("b", "no", "<u>no</u> is wrong")),
     )
-    view = QuestionView(QuestionState(question))
-    assert "<script>" not in view.prompt.value and "&lt;script&gt;" in view.prompt.value
-    view.hint_button.click()
-    assert "&lt;b&gt;bold&lt;/b&gt;" in view.hints.value
-    enter(view, "b")
-    view.check_button.click()
-    assert "&lt;u&gt;no&lt;/u&gt;" in view.feedback.value
+    view = QuestionsView.of_question(QuestionState(question))
+    assert "&lt;b&gt;bold&lt;/b&gt;" in send(view, "hint")["hints"][0]
+    assert "&lt;u&gt;no&lt;/u&gt;" in send(view, "check", "b")["feedback"]["advice"]
+    assert "<u>" not in json.dumps(view.widget.states)
 
 
 def test_a_second_view_of_a_state_shows_what_the_first_did():
-    """A new view of a used state shows its selection, feedback and hints again."""
+    """A new view of a used state starts with its selection, feedback and hints."""
     state = QuestionState(BY_TYPE["multiple"])
-    first = QuestionView(state)
-    enter(first, right_answer(state.question))
-    first.check_button.click()
-    first.hint_button.click()
-    second = QuestionView(state)
-    assert [box.value for box in second.inputs] == [box.value for box in first.inputs]
-    assert second.feedback.value == first.feedback.value
-    assert second.hints.value == first.hints.value
+    first = QuestionsView.of_question(state)
+    send(first, "check", right_answer(state.question))
+    send(first, "hint")
+    second = QuestionsView.of_question(state)
+    assert second.widget.states[0]["selection"] == right_answer(state.question)
+    assert second.widget.states[0]["feedback"] == first.widget.states[0]["feedback"]
+    assert second.widget.states[0]["hints"] == first.widget.states[0]["hints"]
 
 
 def test_the_quiz_view_keeps_a_running_score():
     """Checking answers in a quiz updates its score line in words."""
     section = BY_TYPE["order"].section
     state = QuizState(tipcourse.questions(section))
-    view = QuizView(state, "Quiz")
-    assert len(view.questions) == len(state.states)
+    view = QuestionsView.of_quiz(state, "Quiz")
+    count = len(state.states)
+    assert [q["number"] for q in view.widget.spec["questions"]] == [
+        f"Question {n} of {count}" for n in range(1, count + 1)
+    ]
     total = f"{state.total_points:g}"
-    assert f"Score so far: 0 of {total} points" in view.score.value
-    first = view.questions[0]
-    enter(first, right_answer(first.state.question))
-    first.check_button.click()
-    points = f"{first.state.question.points:g}"
-    assert f"Score so far: {points} of {total} points" in view.score.value
-    assert f"Questions answered: 1 of {len(state.states)}" in view.score.value
+    assert f"Score so far: 0 of {total} points" in view.widget.score
+    first = state.states[0].question
+    send(view, "check", right_answer(first))
+    assert f"Score so far: {first.points:g} of {total} points" in view.widget.score
+    assert f"Questions answered: 1 of {count}" in view.widget.score
+
+
+def test_checks_are_recorded_in_the_learners_progress():
+    """A check from the widget is an attempt in the progress store, as a .check() is."""
+    question = BY_TYPE["truefalse"]
+    send(QuestionsView.of_question(QuestionState(question)), "check", question.answer)
+    recorded = attempts()
+    assert list(recorded["item_id"]) == [question.id]
+    assert list(recorded["correct"]) == [True]
+
+
+def test_one_widget_serves_a_whole_quiz():
+    """A quiz is one widget model (one message to the frontend), whatever its size."""
+    shown = tipcourse.quiz("prosecution")
+    assert isinstance(shown.view().widget, QuestionsWidget)
+    assert len(shown.view().widget.spec["questions"]) == len(tipcourse.questions("prosecution"))
 
 
 def test_in_a_kernel_the_bundle_has_the_widget_and_the_static_forms(monkeypatch):
@@ -273,9 +292,6 @@ def test_in_a_kernel_the_bundle_has_the_widget_and_the_static_forms(monkeypatch)
     bundle = shown._repr_mimebundle_()
     assert sorted(bundle) == sorted([display.WIDGET_VIEW, "text/plain", "text/markdown"])
     assert bundle[display.WIDGET_VIEW]["model_id"] == shown.view().widget.model_id
-    assert (
-        bundle[display.WIDGET_VIEW] == shown.view().widget._repr_mimebundle_()[display.WIDGET_VIEW]
-    )
     assert tipcourse.quiz("prosecution")._repr_mimebundle_(include={"text/plain"}).keys() == {
         "text/plain"
     }
@@ -288,11 +304,11 @@ def test_outside_a_kernel_no_widget_is_built():
     assert shown._view is None
 
 
-def test_importing_tipcourse_does_not_import_ipywidgets():
-    """import tipcourse stays light: ipywidgets loads only when a view is built."""
+def test_importing_tipcourse_does_not_import_widgets():
+    """import tipcourse stays light: anywidget and ipywidgets load only when a view is built."""
     code = (
         "import sys, tipcourse; tipcourse.quiz('prosecution').text();"
-        " print('ipywidgets' in sys.modules)"
+        " print('ipywidgets' in sys.modules or 'anywidget' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -300,10 +316,23 @@ def test_importing_tipcourse_does_not_import_ipywidgets():
     assert result.stdout.strip() == "False"
 
 
-def test_widget_labels_follow_the_language():
+def test_widget_words_follow_the_language():
     """In Spanish the buttons, labels and true/false choices are Spanish."""
     tipcourse.set_language("es")
-    view = view_of("truefalse")
-    assert view.check_button.description == "Comprobar"
-    assert view.inputs[0].description == "Tu respuesta"
-    assert [label for label, _ in view.inputs[0].options] == ["Verdadero", "Falso"]
+    labels = view_of("truefalse").widget.spec["labels"]
+    assert (labels["check"], labels["answer"]) == ("Comprobar", "Tu respuesta")
+    assert (labels["true"], labels["false"]) == ("Verdadero", "Falso")
+    assert labels["move_up"] == "Subir «{item}»"
+    assert view_of("single").widget.spec["lang"] == "es"
+
+
+def test_the_view_module_names_every_input_python_sends():
+    """question.js draws each input a question type can name, and reads the spec's labels."""
+    from tipcourse.engine.types._registry import QUESTION_TYPES
+    from tipcourse.views import widgets
+
+    source = (widgets._HERE / "question.js").read_text("utf-8")
+    for kind in QUESTION_TYPES.values():
+        assert f"  {kind.widget}(ctx) {{" in source, kind.widget
+    for name in widgets._LABELS:
+        assert f"labels.{name}" in source or f"labels[{name!r}]" in source, name

@@ -15,6 +15,7 @@ Playwright is imported by the functions that need it, so this module imports wit
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -610,6 +611,13 @@ def shown_text(locator: Any) -> str:
     return clean(" ".join(locator.evaluate_all(_SHOWN)))
 
 
+def shown_markdown(text: str) -> str:
+    """What the view shows of Markdown from a bank (a hint, feedback, an explanation)."""
+    from tipcourse.views.widgets import markdown_html
+
+    return clean(html.unescape(re.sub(r"<[^>]+>", " ", markdown_html(text))))
+
+
 def wait_for_text(locator: Any, wanted: Iterable[str], timeout: float = 30, what: str = "") -> str:
     """Wait until ``locator`` shows every text in ``wanted``; what it shows then."""
     wanted = [clean(text) for text in wanted]
@@ -630,28 +638,28 @@ def wait_for_text(locator: Any, wanted: Iterable[str], timeout: float = 30, what
 # -- one question on screen ----------------------------------------------------------------
 
 
-def _starts(text: str) -> re.Pattern:
-    return re.compile(r"^\s*" + re.escape(text))
-
-
 class QuestionWidget:
-    """The widget of question ``question_id`` (a ``.tipcourse-question`` box) in ``page``."""
+    """The view of question ``question_id`` (a ``.tc-question`` section) in ``page``."""
 
     def __init__(self, page: Any, question_id: str) -> None:
         self.page = page
         self.id = question_id
-        header = page.locator("p > strong", has_text=_starts(f"{question_id} ·"))
-        self.box = page.locator(".tipcourse-question").filter(has=header)
+        self.box = page.locator(f".tc-question[data-question-id='{question_id}']")
 
     def button(self, name: str) -> Any:
-        return self.box.get_by_role("button", name=name, exact=True)
+        """Check, Hint or Show evidence: each button's accessible name carries the id."""
+        return self.box.get_by_role("button", name=f"{name} ({self.id})", exact=True)
 
     def feedback(self) -> Any:
+        return self.box.locator(".tc-feedback")
+
+    def live(self) -> Any:
+        """The question's one live region."""
         return self.box.locator("[role=status]")
 
     def checked_count(self) -> int:
         """How many checks the feedback area reports (0 before the first)."""
-        if not self.feedback().count():
+        if not self.feedback().is_visible():
             return 0
         found = re.search(r"(\d+)\s*$", shown_text(self.feedback()))
         return int(found.group(1)) if found else 0
@@ -665,19 +673,13 @@ class QuestionWidget:
     def choose(self, question: Any, answer: Any) -> None:
         """Set the inputs as a learner would, with the mouse and keyboard, to give ``answer``."""
         kind = question.type
-        if kind == "single":
-            label = self.box.locator("label").filter(has_text=_starts(f"{answer}) "))
-            label.locator("input[type=radio]").check()
-        elif kind == "truefalse":
-            word = self.true_false_word(answer)
-            label = self.box.locator("label").filter(
-                has_text=re.compile(r"^\s*" + re.escape(word) + r"\s*$")
-            )
-            label.locator("input[type=radio]").check()
+        if kind in ("single", "truefalse"):
+            value = str(answer).lower() if kind == "truefalse" else answer
+            self.box.locator(f"input[type=radio][value='{value}']").check()
         elif kind == "multiple":
             for option in question.options:
-                box = self.box.locator("label").filter(has_text=_starts(f"{option.key}) "))
-                box.locator("input[type=checkbox]").set_checked(option.key in answer)
+                box = self.box.locator(f"input[type=checkbox][value='{option.key}']")
+                box.set_checked(option.key in answer)
         elif kind in ("numeric", "text"):
             self.box.locator("input[type=text]").fill(str(answer))
         elif kind == "order":
@@ -693,16 +695,8 @@ class QuestionWidget:
 
     def order_shown(self) -> list[str]:
         """The keys of an ordering question's items, top to bottom, as the page shows them."""
-        rows = self.box.locator(".widget-html-content").evaluate_all(
-            """els => els.map(e => e.textContent.trim())
-                         .filter(t => /^\\d+\\.\\s/.test(t))"""
-        )
-        keys = []
-        for row in rows:
-            found = re.match(r"^(\d+)\.\s+(\S+?)\)", row)
-            if found:
-                keys.append(found.group(2))
-        return keys
+        rows = self.box.locator(".tc-order .tc-item").all_text_contents()
+        return [row.split(")", 1)[0].strip() for row in rows]
 
     def put_in_order(self, wanted: list[str]) -> None:
         """Press Up buttons until the items stand in ``wanted`` order."""
@@ -716,7 +710,9 @@ class QuestionWidget:
                 self._wait_order_change(shown)
 
     def button_at(self, name: str, position: int) -> Any:
-        return self.box.get_by_role("button", name=name, exact=True).nth(position)
+        """The Up or Down button of the item now at ``position`` (from 0)."""
+        row = self.box.locator(".tc-order > li").nth(position)
+        return row.locator("button").nth(0 if name == "Up" else 1)
 
     def _wait_order_change(self, before: list[str], timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -769,12 +765,12 @@ def wrong_answer(question: Any, shown_order: list[str] | None = None) -> tuple[A
     kind = question.type
     if kind == "single":
         option = next(o for o in question.options if o.key != question.answer)
-        return option.key, clean(option.feedback)
+        return option.key, shown_markdown(option.feedback)
     if kind == "multiple":
         option = next(o for o in question.options if o.key not in question.answer)
-        return [option.key], clean(option.feedback)
+        return [option.key], shown_markdown(option.feedback)
     if kind == "truefalse":
-        return (not question.answer), clean(question.wrong_feedback)
+        return (not question.answer), shown_markdown(question.wrong_feedback)
     if kind == "numeric":
         candidates = [(r.low + r.high) / 2 for r in question.ranges] + [
             float(question.answer) * 3 + 1,
@@ -786,21 +782,21 @@ def wrong_answer(question: Any, shown_order: list[str] | None = None) -> tuple[A
                     (r.feedback for r in question.ranges if r.low <= value <= r.high),
                     question.wrong_feedback,
                 )
-                return number_text(value), clean(feedback)
+                return number_text(value), shown_markdown(feedback)
         raise AssertionError(f"{question.id}: no wrong number found")
     if kind == "text":
         candidates = [(w.answers[0], w.feedback) for w in question.wrong_answers]
         candidates.append(("Tlaxcala Oaxaca Sonora", question.wrong_feedback))
         for text, feedback in candidates:
             if question.evaluate(text).status == "incorrect":
-                return text, clean(feedback)
+                return text, shown_markdown(feedback)
         raise AssertionError(f"{question.id}: no wrong text found")
     if kind == "order":
         keys = list(shown_order or [o.key for o in question.options])
         assert keys != list(question.answer), "an ordering question never starts in order"
         misplaced = next(k for k, a in zip(keys, question.answer, strict=True) if k != a)
         option = next(o for o in question.options if o.key == misplaced)
-        return keys, clean(option.feedback)
+        return keys, shown_markdown(option.feedback)
     raise ValueError(f"unknown question type {kind!r}")
 
 

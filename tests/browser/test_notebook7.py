@@ -6,13 +6,11 @@ the course notebooks themselves are executed once per test run, by nbval.
 
 from __future__ import annotations
 
-import re
-
 from jupyter_browser import (
     QuestionWidget,
-    clean,
     questions_shown,
     right_answer,
+    shown_markdown,
     write_notebook,
     wrong_answer,
 )
@@ -43,9 +41,9 @@ def test_core_path_in_notebook_7(notebook7_server, open_notebook):
     errors, _ = notebook.errors()
     assert not errors, errors
 
-    first = page.locator(".tipcourse-question p > strong").first
+    first = page.locator(".tc-question").first
     first.wait_for()
-    question_id = re.match(r"^\s*(\S+) ·", first.text_content()).group(1)
+    question_id = first.get_attribute("data-question-id")
     question = tipcourse.question(question_id)
     widget = QuestionWidget(page, question.id)
     widget.box.scroll_into_view_if_needed()
@@ -60,6 +58,7 @@ def test_core_path_in_notebook_7(notebook7_server, open_notebook):
     widget.choose(question, right_answer(question))
     widget.check()
     shown = widget.wait_text(
-        widget.feedback(), [f"✓ {message('outcome.label.correct')}", question.explanation]
+        widget.feedback(),
+        [f"✓ {message('outcome.label.correct')}", shown_markdown(question.explanation)],
     )
-    assert clean(question.explanation) in shown
+    assert shown_markdown(question.explanation) in shown

@@ -12,6 +12,7 @@ from jupyter_browser import (
     clean,
     pick_questions,
     right_answer,
+    shown_markdown,
     write_notebook,
     wrong_answer,
 )
@@ -71,7 +72,7 @@ def test_question_type_in_the_browser(notebook, kind):
         widget.feedback(),
         [
             f"✓ {message('outcome.label.correct')}",
-            question.explanation,
+            shown_markdown(question.explanation),
             message("widget.attempts", count=2),
         ],
     )
@@ -81,7 +82,7 @@ def test_question_type_in_the_browser(notebook, kind):
     widget.button("Hint").click()
     if question.hints:
         hint = f"{message('widget.hint_numbered', number=1, total=len(question.hints))} "
-        widget.wait_text(widget.box, [hint + question.hints[0]])
+        widget.wait_text(widget.box, [shown_markdown(hint + question.hints[0])])
     else:
         widget.wait_text(widget.box, [message("widget.no_hints")])
 

@@ -30,6 +30,7 @@ from ._shapes import Shape, check_shape, shape_of
 from .banks import Bank, BankError, BankFile, Sealed, item_error
 from .compare import InputError, compare, is_unanswered, kind_of, short
 from .outcome import Outcome
+from .session import Evidence, Hint
 
 __all__ = [
     "Code",
@@ -56,13 +57,6 @@ class UnknownExerciseError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0])
-
-
-class Hint(str):
-    """A hint: plain text that a notebook shows as Markdown."""
-
-    def _repr_markdown_(self) -> str:
-        return str(self)
 
 
 class Code(str):
@@ -149,14 +143,11 @@ class Exercise:
 
     def hint(self) -> Hint:
         """The next hint: the first call gives hint 1, the next call hint 2, and so on."""
-        number = session.next_hint_number(self.id, len(self.hints))
-        if number is None:
-            return Hint(message("exercise.no_more_hints", total=len(self.hints), id=self.id))
-        return Hint(
-            message(
-                "exercise.hint", number=number, total=len(self.hints), text=self.hints[number - 1]
-            )
-        )
+        return session.next_hint(self, "exercise.no_more_hints")
+
+    def show_evidence(self) -> Evidence:
+        """The report's sentences behind this exercise, quoted with their section."""
+        return Evidence(self)
 
     def solution(self) -> Code:
         """The reference solution's code."""

@@ -27,6 +27,7 @@ from . import outcome as outcomes
 from .banks import Bank, BankError, BankFile, Sealed
 from .compare import InputError, is_unanswered, normalise_text
 from .outcome import Outcome
+from .session import Evidence, Hint, next_hint
 from .types._base import Form, Option, QuestionType
 from .types._registry import QUESTION_TYPES, question_type
 
@@ -137,13 +138,17 @@ class Question:
 
     # -- checking ---------------------------------------------------------------------------
 
-    def check(self, answer: Any) -> Outcome:
-        """Check ``answer`` and record the attempt in the learner's progress when it is usable."""
+    def check(self, answer: Any, *, how: str | None = None) -> Outcome:
+        """Check ``answer`` and record the attempt in the learner's progress when it is usable.
+
+        ``how`` replaces the advice on how to answer in code (``.check("a")``) that follows a
+        missing or badly formed answer: a widget says what to choose or type instead.
+        """
         return outcomes.record(
-            self.evaluate(answer), item_id=self.id, section=self.section, kind=self.kind
+            self.evaluate(answer, how=how), item_id=self.id, section=self.section, kind=self.kind
         )
 
-    def evaluate(self, answer: Any) -> Outcome:
+    def evaluate(self, answer: Any, *, how: str | None = None) -> Outcome:
         """Check ``answer`` without recording anything. Never raises on a learner's input.
 
         The type's ``parse`` decides whether the input is usable, exactly as ``check_form``
@@ -152,13 +157,24 @@ class Question:
         if self.sealed:
             return outcomes.invalid(str(Sealed()))
         kind = self.question_type
+        how = kind.how() if how is None else how
         if is_unanswered(answer):
-            return outcomes.unanswered(message("question.unanswered", how=kind.how()))
+            return outcomes.unanswered(message("question.unanswered", how=how))
         try:
             parsed = kind.parse(answer, self.form)
         except InputError as error:
-            return outcomes.invalid(f"{error.message} {kind.how()}")
+            return outcomes.invalid(f"{error.message} {how}")
         return kind.score(self, parsed)
+
+    # -- help -------------------------------------------------------------------------------
+
+    def hint(self) -> Hint:
+        """The next hint: the first call gives hint 1, the next call hint 2, and so on."""
+        return next_hint(self, "question.no_more_hints")
+
+    def show_evidence(self) -> Evidence:
+        """The report's sentences that support the answer, quoted with their section."""
+        return Evidence(self)
 
     @functools.cached_property
     def accepted_forms(self) -> frozenset[str]:

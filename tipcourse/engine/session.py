@@ -14,11 +14,22 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..report._parse import section_title
+from ..report._text import markdown_text
 from ..report.datasets import load_report
+from ..report.messages import message
 from ._store import current_learner
 from .outcome import Outcome
 
-__all__ = ["QuestionState", "QuizState", "evidence_pairs", "forget_hints", "next_hint_number"]
+__all__ = [
+    "Evidence",
+    "Hint",
+    "QuestionState",
+    "QuizState",
+    "evidence_pairs",
+    "forget_hints",
+    "next_hint",
+    "next_hint_number",
+]
 
 # Hints shown so far, by (learner, exercise id): in this session, never on a shared exercise.
 _hints_shown: dict[tuple[str, str], int] = {}
@@ -37,6 +48,57 @@ def next_hint_number(item_id: str, total: int) -> int | None:
 def forget_hints() -> None:
     """Start counting hints from zero again, for every learner and exercise."""
     _hints_shown.clear()
+
+
+class Hint(str):
+    """A hint: plain text that a notebook shows as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def next_hint(item: Any, no_more: str) -> Hint:
+    """The next hint of a question or exercise, numbered; after the last, message ``no_more``."""
+    total = len(item.hints)
+    number = next_hint_number(item.id, total)
+    if number is None:
+        return Hint(message(no_more, total=total, id=item.id))
+    return Hint(message("exercise.hint", number=number, total=total, text=item.hints[number - 1]))
+
+
+class Evidence:
+    """The report's sentences that support an item's answer, quoted with their section (and
+    the course's translation where the course is shown in another language)."""
+
+    def __init__(self, item: Any) -> None:
+        translations = item.evidence_translation
+        self.quotes = [
+            (quote, title, translations[n] if n < len(translations) else "")
+            for n, (title, quote) in enumerate(evidence_pairs(item))
+        ]
+
+    def markdown(self) -> str:
+        parts = [f"**{markdown_text(message('widget.evidence_heading'))}**"]
+        for quote, title, translated in self.quotes:
+            place = message("widget.evidence_source", section=title)
+            parts.append(f"> {markdown_text(quote)}\n>\n> — *{markdown_text(place)}*")
+            if translated:
+                parts.append(f"*{message('translation.label')}* {markdown_text(translated)}")
+        return "\n\n".join(parts)
+
+    def text(self) -> str:
+        parts = [message("widget.evidence_heading")]
+        for quote, title, translated in self.quotes:
+            parts.append(f"“{quote}”\n  — {message('widget.evidence_source', section=title)}")
+            if translated:
+                parts.append(f"{message('translation.label')} {translated}")
+        return "\n\n".join(parts)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        return self.text()
 
 
 def evidence_pairs(question: Any) -> list[tuple[str, str]]:
@@ -105,9 +167,12 @@ class QuestionState:
         self.select(order)
         return target
 
-    def check(self) -> Outcome:
-        """Check the selection (recording a usable attempt); only usable answers count."""
-        outcome = self.question.check(self.selection)
+    def check(self, how: str | None = None) -> Outcome:
+        """Check the selection (recording a usable attempt); only usable answers count.
+
+        ``how`` is the advice after a missing or badly formed answer (see ``Question.check``).
+        """
+        outcome = self.question.check(self.selection, how=how)
         self.feedback = outcome
         if outcome.correct is not None:
             self.attempts += 1

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["number_from_words", "one_line", "typed_letter", "typed_letters"]
+__all__ = ["markdown_text", "number_from_words", "one_line", "typed_letter", "typed_letters"]
+
+# Characters that would turn report text into Markdown formatting or HTML.
+_MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|"})
 
 _UNITS = {
     "zero": 0,
@@ -40,6 +43,11 @@ _TENS = {
 }
 _LETTER_SEPARATORS = re.compile(r"[\s,;]+")
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def markdown_text(text: str) -> str:
+    """``text`` escaped for Markdown: shown as written, never as formatting or HTML."""
+    return text.translate(_MARKDOWN)
 
 
 def one_line(text: object, width: int | None = None) -> str:

@@ -20,6 +20,7 @@ from ..engine._questions import questions as section_questions
 from ..engine.session import QuestionState, QuizState, evidence_pairs
 from ..engine.types._registry import shape_handler
 from ..report._parse import section_title
+from ..report._text import markdown_text
 from ..report._translated import translation_of
 from ..report.datasets import load_report
 from ..report.messages import get_language, message
@@ -29,8 +30,6 @@ from ._wording import header, instruction, quiz_summary
 __all__ = ["WIDGET_VIEW", "QuestionDisplay", "Quiz", "Reading", "quiz", "reading", "show"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# Characters that would turn report text into Markdown formatting or HTML.
-_MARKDOWN = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|"})
 
 
 def _options(state: QuestionState) -> list[tuple[str, str]]:
@@ -57,33 +56,40 @@ _CHOICES: dict[str, Callable[[QuestionState], list[tuple[str, str]]]] = {
 def _evidence_parts(question: Any) -> tuple[str, str]:
     """The titles of the sections the evidence comes from, and the code that shows the quotes."""
     titles = dict.fromkeys(title for title, _ in evidence_pairs(question))
-    return ", ".join(titles), f"tipcourse.question({question.id!r}).evidence"
+    return ", ".join(titles), f"tipcourse.question({question.id!r}).show_evidence()"
+
+
+def _hint_code(question: Any) -> str:
+    return f"tipcourse.question({question.id!r}).hint()"
 
 
 def question_markdown(state: QuestionState) -> str:
     """A question as Markdown, for renderers without widgets."""
     question = state.question
 
-    def escape(text: str) -> str:
-        return text.translate(_MARKDOWN)
-
     lines = [
-        f"**{escape(header(question))}**",
+        f"**{markdown_text(header(question))}**",
         "",
-        escape(question.prompt),
+        markdown_text(question.prompt),
         "",
-        f"*{escape(instruction(question))}*",
+        f"*{markdown_text(instruction(question))}*",
         "",
     ]
     options = _options(state)
     for key, text in options:
-        lines.append(f"- **{escape(key)})** {escape(text)}" if key else f"- {escape(text)}")
+        lines.append(
+            f"- **{markdown_text(key)})** {markdown_text(text)}"
+            if key
+            else f"- {markdown_text(text)}"
+        )
     sections, code = _evidence_parts(question)
     lines += [""] if options else []
+    if question.hints:
+        lines += [message("widget.static.hint", code=f"`{_hint_code(question)}`"), ""]
     lines += [
-        message("widget.static.evidence", sections=escape(sections), code=f"`{code}`"),
+        message("widget.static.evidence", sections=markdown_text(sections), code=f"`{code}`"),
         "",
-        escape(message("widget.static.answer")),
+        markdown_text(message("widget.static.answer")),
         "",
         "```python",
         question.answer_code(),
@@ -98,6 +104,8 @@ def question_text(state: QuestionState) -> str:
     lines = [header(question), question.prompt, instruction(question)]
     lines += [f"  {key}) {text}" if key else f"  {text}" for key, text in _options(state)]
     sections, code = _evidence_parts(question)
+    if question.hints:
+        lines.append(message("widget.static.hint", code=_hint_code(question)))
     lines += [
         message("widget.static.evidence", sections=sections, code=code),
         message("widget.static.answer"),
@@ -163,9 +171,9 @@ class QuestionDisplay(_Displayable):
         return self.state.question
 
     def _build_view(self) -> Any:
-        from .widgets import QuestionView
+        from .widgets import QuestionsView
 
-        return QuestionView(self.state)
+        return QuestionsView.of_question(self.state)
 
     def markdown(self) -> str:
         return question_markdown(self.state)
@@ -186,9 +194,9 @@ class Quiz(_Displayable):
         self._view = None
 
     def _build_view(self) -> Any:
-        from .widgets import QuizView
+        from .widgets import QuestionsView
 
-        return QuizView(self.state, self.title)
+        return QuestionsView.of_quiz(self.state, self.title)
 
     def _numbered(self) -> list[tuple[str, QuestionState]]:
         count = len(self.state.states)
@@ -199,7 +207,7 @@ class Quiz(_Displayable):
 
     def markdown(self) -> str:
         summary, score = quiz_summary(self.state)
-        parts = [f"### {self.title.translate(_MARKDOWN)}", "", summary, "", score]
+        parts = [f"### {markdown_text(self.title)}", "", summary, "", score]
         for heading, state in self._numbered():
             parts += ["", "---", "", f"#### {heading}", "", question_markdown(state)]
         return "\n".join(parts)
@@ -261,10 +269,10 @@ class Reading:
         the course is shown in another language than the report's."""
         parts = []
         for number, text, translated in self._with_translations():
-            parts.append(f"> {text.translate(_MARKDOWN)}\n>\n> — *{self._cite(number)}*")
+            parts.append(f"> {markdown_text(text)}\n>\n> — *{self._cite(number)}*")
             if translated:
                 label = message("translation.label")
-                parts.append(f"*{label}* {translated.translate(_MARKDOWN)}")
+                parts.append(f"*{label}* {markdown_text(translated)}")
         return "\n\n".join(parts)
 
     def text(self) -> str:
