@@ -188,6 +188,24 @@ def test_attempts_survive_a_restart(tipcourse_home):
     assert attempts()["item_id"].tolist() == ["overview.q00", "overview.q01", "overview.q02"]
 
 
+def test_attempts_recorded_from_another_thread_are_written_at_once(capsys):
+    """A kernel handles a widget's messages in another thread than its cells: an attempt
+    recorded there is in the database at once, beside one recorded in this thread, with no
+    warning (a connection bound to one thread once kept the second attempt pending)."""
+    import threading
+
+    record_attempt("overview.q01", "overview", False, 0.0)
+    other = threading.Thread(
+        target=record_attempt, args=("overview.q01", "overview", True, 1.0), daemon=True
+    )
+    other.start()
+    other.join(timeout=30)
+    with sqlite3.connect(database_path()) as connection:
+        stored = connection.execute("SELECT correct FROM attempts ORDER BY id").fetchall()
+    assert stored == [(0,), (1,)]
+    assert capsys.readouterr().out == ""
+
+
 def test_a_killed_process_loses_no_attempt_it_reported(tipcourse_home):
     """SIGKILL in the middle of recording: every attempt reported as recorded is in the database."""
     code = (

@@ -239,7 +239,11 @@ def _open(path: Path) -> sqlite3.Connection:
     deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
     pause = 0.005
     while True:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        # Any thread may use the connection: a kernel handles a widget's messages in another
+        # thread than the cells', and every use is under _store's lock.
+        connection = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
         try:
             if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 connection.execute("PRAGMA journal_mode=WAL")
