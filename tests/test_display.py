@@ -253,3 +253,34 @@ def test_readings_follow_the_interface_language():
     assert "Informe TIP 2012, México" in spanish
     assert spanish.startswith(english.split("\n")[0])  # the report's own words first
     assert "Traducción propia del curso, no oficial: Los gobiernos federal" in spanish
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_pandas_tables_have_no_empty_header_cell(named):
+    """A table's empty header cells (above the index, beside an index's name) become data
+    cells; every header and value is still there (axe-core: empty-table-header)."""
+    from tipcourse.views.kernel import table_html
+
+    frame = tipcourse.budget()
+    frame = frame.set_index("stage") if named else frame
+    shown = table_html(frame)
+    assert "<th></th>" in frame._repr_html_()
+    assert "<th></th>" not in shown
+    assert shown.replace("<td></td>", "<th></th>") == frame._repr_html_()
+
+
+def test_the_course_notebooks_show_no_empty_table_header():
+    """Run in a kernel, the course's tables carry no empty header cell, in both editions."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    tables = 0
+    for path in sorted(root.glob("*.ipynb")) + sorted(root.glob("es/*.ipynb")):
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                html = "".join(output.get("data", {}).get("text/html", []))
+                if "<table" in html:
+                    tables += 1
+                    assert "<th></th>" not in html, path.name
+    assert tables > 40

@@ -7,6 +7,7 @@ widget is built and sent messages without a kernel, as ipywidgets allows.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -336,3 +337,43 @@ def test_the_view_module_names_every_input_python_sends():
         assert f"  {kind.widget}(ctx) {{" in source, kind.widget
     for name in widgets._LABELS:
         assert f"labels.{name}" in source or f"labels[{name!r}]" in source, name
+
+
+def _css_colours(css: str, selector_start: str) -> dict[str, str]:
+    block = css[css.index(selector_start) :]
+    block = block[: block.index("}")]
+    return dict(re.findall(r"(--tc-[a-z]+):\s*(#[0-9a-fA-F]{6})", block))
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("theme", "selector", "background"),
+    [
+        ("light", ".tc-view {", "#ffffff"),  # JupyterLab Light's --jp-layout-color0
+        ("dark", 'body[data-jp-theme-light="false"] .tc-view', "#111111"),  # JupyterLab Dark's
+    ],
+)
+def test_the_views_colours_meet_wcag_aa_in_light_and_dark_themes(theme, selector, background):
+    """Muted text 4.5:1 (1.4.3); borders of inputs and buttons, the focus ring and the result
+    colours 3:1 (1.4.11) against the theme's background."""
+    from tipcourse.views import widgets
+
+    css = (widgets._HERE / "question.css").read_text("utf-8")
+    colours = {**_css_colours(css, ".tc-view {"), **_css_colours(css, selector)}
+    assert contrast(colours["--tc-muted"], background) >= 4.5, theme
+    for name in ("--tc-line", "--tc-focus", "--tc-correct", "--tc-partial", "--tc-incorrect"):
+        assert contrast(colours[name], background) >= 3, (theme, name, colours[name])
+    assert contrast(colours["--tc-line"], colours["--tc-button"]) >= 3, theme  # button edge

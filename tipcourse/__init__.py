@@ -22,8 +22,11 @@ from .report.datasets import glossary, load_report, report_metadata, tier_histor
 from .report.messages import set_language
 from .views.dashboard import progress
 from .views.display import quiz, reading, show
+from .views.kernel import accessible_tables
 
 __version__ = "0.1.0"
+
+accessible_tables()  # in a kernel: pandas tables without empty header cells
 
 
 def __getattr__(name: str) -> object:

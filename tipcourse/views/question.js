@@ -257,7 +257,8 @@ function mountQuestion(spec, question, index, uid, send) {
     live,
   );
 
-  let shown = { checks: 0, hints: 0, note: "", evidence: false, first: true };
+  // checks: -1, so a state checked before (a second display of it) shows its feedback at once.
+  let shown = { checks: -1, hints: 0, note: "", evidence: false, first: true };
   function update(state) {
     const said = [];
     if (shown.first && state.selection !== null && state.selection !== undefined) {
