@@ -8,7 +8,7 @@ from ..engine.session import QuizState
 from ..report._parse import section_title
 from ..report.messages import message
 
-__all__ = ["header", "instruction", "number_text", "points_text", "quiz_summary"]
+__all__ = ["header", "instruction", "number_text", "placing", "points_text", "quiz_summary"]
 
 
 def number_text(value: float) -> str:
@@ -25,7 +25,13 @@ def points_text(points: float) -> str:
 
 def header(question: Any) -> str:
     """One line that names a question: its id, its section's title and its points."""
-    return f"{question.id} · {section_title(question.section)} · {points_text(question.points)}"
+    return f"{question.id} · {placing(question)}"
+
+
+def placing(question: Any) -> str:
+    """Where a question stands and what it is worth: its section's title and its points (the
+    widget shows the id apart, as a name its controls refer to)."""
+    return f"{section_title(question.section)} · {points_text(question.points)}"
 
 
 def instruction(question: Any) -> str:

@@ -22,11 +22,10 @@ import anywidget
 import traitlets
 
 from ..engine.outcome import render_text
-from ..engine.session import QuestionState, QuizState, evidence_pairs
+from ..engine.session import Evidence, QuestionState, QuizState
 from ..engine.types._registry import shape_handler
-from ..report._parse import section_title
 from ..report.messages import get_language, message
-from ._wording import instruction, points_text, quiz_summary
+from ._wording import instruction, placing, quiz_summary
 
 __all__ = [
     "QuestionsView",
@@ -61,7 +60,7 @@ _LABELS = {
 _FILLED_IN_VIEW = {name: "{" + name + "}" for name in ("item", "position", "count")}
 
 
-def _read_choice(value: Any) -> Any:
+def _read_text(value: Any) -> Any:
     return value if isinstance(value, str) else None
 
 
@@ -78,11 +77,11 @@ def _read_keys(value: Any) -> Any:
 #: How the answer a view sends is read, by the input a question's type names; anything else
 #: the browser might send is no answer.
 _ANSWERS: dict[str, Callable[[Any], Any]] = {
-    "radio": _read_choice,
+    "radio": _read_text,
     "truefalse": _read_truth,
     "checkboxes": _read_keys,
     "order": _read_keys,
-    "textbox": _read_choice,
+    "textbox": _read_text,
 }
 
 
@@ -121,7 +120,7 @@ def question_spec(state: QuestionState, number: str = "") -> dict[str, Any]:
     return {
         "id": question.id,
         "number": number,
-        "header": f"{section_title(question.section)} · {points_text(question.points)}",
+        "header": placing(question),
         "prompt": question.prompt,
         "instruction": instruction(question),
         "input": kind.widget,
@@ -145,14 +144,13 @@ def _feedback(state: QuestionState) -> dict[str, str] | None:
 def _evidence(state: QuestionState) -> list[dict[str, str]] | None:
     if not state.evidence_shown:
         return None
-    translations = state.question.evidence_translation
     return [
         {
             "quote": quote,
             "place": message("widget.evidence_source", section=title),
-            "translation": translations[number] if number < len(translations) else "",
+            "translation": translation,
         }
-        for number, (title, quote) in enumerate(evidence_pairs(state.question))
+        for quote, title, translation in Evidence(state.question).quotes
     ]
 
 
