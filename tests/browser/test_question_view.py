@@ -244,14 +244,15 @@ _SOURCES = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell .cm-con
   .map(e => e.textContent)"""
 
 
-def test_keys_stay_in_the_view_and_escape_returns_to_the_notebook(lab_server, open_notebook):
+def test_keys_stay_in_the_view_and_escape_returns_to_the_notebook(server, open_notebook):
     """b, a, x, dd and the arrow keys pressed on a radio, a box, a text box or a button change
     no cell and keep the focus in the view; Escape puts the focus on the cell, in command
     mode, where b then adds a cell below."""
     chosen = pick_questions()
     questions = [chosen[kind] for kind in ("single", "multiple", "numeric", "order")]
-    _quiz_notebook(lab_server, "keys-stay.ipynb", questions)
-    notebook = open_notebook(lab_server, "keys-stay.ipynb")
+    name = f"keys-stay-{server.app}.ipynb"
+    _quiz_notebook(server, name, questions)
+    notebook = open_notebook(server, name)
     page = notebook.page
     _run_first_cell(notebook, len(questions))
     cells, sources = page.evaluate(_CELLS), page.evaluate(_SOURCES)
