@@ -10,9 +10,11 @@ def tipcourse_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TIPCOURSE_HOME", str(home))
     monkeypatch.setenv("TIPCOURSE_LANG", "en")  # whatever the machine's locale says
     monkeypatch.setenv("TIPCOURSE_LEARNER", "test-learner")
+    from tipcourse.engine import _store
     from tipcourse.report import messages
 
     monkeypatch.setattr(messages, "_chosen", None)
+    monkeypatch.setattr(_store, "_chosen_learner", None)  # set_learner of an earlier test
     return home
 
 

@@ -79,6 +79,9 @@ def test_parse_number_reads_what_learners_type(typed, number):
         ("12,5", "compare.not_a_number"),
         ("fourteen offenders", "compare.not_a_number"),
         ("🙂", "compare.not_a_number"),
+        ("e5", "compare.not_a_number"),  # an exponent alone once raised float()'s ValueError
+        ("-E+5", "compare.not_a_number"),
+        (".", "compare.not_a_number"),
         (b"14", "compare.bytes"),
         ([14], "compare.type_mismatch"),
         ("9" * 101, "compare.too_long"),

@@ -128,6 +128,9 @@ def test_wheel_carries_the_data_and_licences(wheel):
         "tipcourse/locales/en.json",
         "tipcourse/views/question.js",  # the question view, which anywidget serves
         "tipcourse/views/question.css",
+        "tipcourse/views/checker.js",  # the website's checker, script and styles
+        "tipcourse/views/site.js",
+        "tipcourse/views/site.css",
         "tipcourse/notebooks/00-start-here.ipynb",
         "tipcourse/course/04-prosecution.md",
     ):
@@ -173,6 +176,18 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel, tmp_path):
     assert Path(data_folder) == target / "tipcourse" / "data"
     assert Path(notebooks_folder) == target / "tipcourse" / "notebooks"
     assert summary == f"Mexico Tier 2 12 {len(tipcourse.facts())}"
+    # The website builds from the installed package (as the GitHub Pages workflow does).
+    built = subprocess.run(
+        [sys.executable, "-m", "tipcourse", "site", "--out", str(tmp_path / "web")],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "web" / "es" / "04-prosecution.html").is_file()
+    assert (tmp_path / "web" / "assets" / "tipcourse.js").stat().st_size > 20_000
 
 
 def test_clone_finds_the_top_level_data_folder():

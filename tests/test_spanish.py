@@ -368,3 +368,18 @@ def test_a_spanish_locale_opens_the_spanish_course(monkeypatch, variables, langu
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert messages.get_language() == language
+
+
+def test_a_unit_is_named_in_the_learners_language():
+    """A percentage typed for a number of years is refused naming the unit in Spanish, and an
+    instructor's own unit stands as the bank writes it."""
+    from tipcourse.engine.types._numeric import unit_words
+    from tipcourse.report.messages import in_language
+
+    years = next(question for question in tipcourse.questions() if question.unit == "years")
+    with in_language("es"):
+        said = tipcourse.question(years.id).evaluate("18%").message
+        assert "años" in said and "years" not in said
+        assert unit_words("hectares") == "hectares"
+    with in_language("en"):
+        assert "number of years" in tipcourse.question(years.id).evaluate("18%").message

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .engine._receipts import ProgressFileError, import_progress
 from .engine._store import attempts, database_path, reset
-from .instructor._analyze import AnalyzeError, analysis
+from .instructor._analyze import Analysis, AnalyzeError, analysis, receipts_analysis
 from .instructor._assign import MANIFEST, AssignError, assign
 from .instructor._csvfile import shown
 from .instructor.grading._bwrap import SANDBOXES, SandboxError, choose, exposed
@@ -71,11 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     progress_command.add_argument(
         "--yes", action="store_true", help=message("cli.progress.yes_help")
     )
+    progress_command.add_argument(
+        "--import",
+        dest="import_file",
+        metavar="FILE",
+        help=message("cli.progress.import_help"),
+    )
     progress_command.set_defaults(run=_progress)
     _add_assign(commands)
     _add_grade(commands)
     _add_analyze(commands)
     _add_export(commands)
+    _add_site(commands)
     for command in commands.choices.values():
         command.add_argument(
             "--lang", type=_language, metavar="LANG", help=message("cli.lang_help")
@@ -151,10 +159,11 @@ def _add_analyze(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "analyze", help=message("analyze.help"), description=message("analyze.description")
     )
-    parser.add_argument("gradebook", metavar="GRADEBOOK", help=message("analyze.gradebook_help"))
     parser.add_argument(
-        "--assignment", required=True, metavar="DIR", help=message("analyze.assignment_help")
+        "gradebook", nargs="?", metavar="GRADEBOOK", help=message("analyze.gradebook_help")
     )
+    parser.add_argument("--assignment", metavar="DIR", help=message("analyze.assignment_help"))
+    parser.add_argument("--receipts", metavar="DIR", help=message("analyze.receipts_help"))
     parser.add_argument("--out", required=True, metavar="DIR", help=message("analyze.out_help"))
     parser.set_defaults(run=_analyze)
 
@@ -217,6 +226,8 @@ def _confirmed(answer: str) -> bool:
 
 
 def _progress(args: argparse.Namespace, extra: list[str]) -> int:
+    if args.import_file is not None:
+        return _import(args)
     if not args.reset:
         print(progress(args.learner).text())
         return 0
@@ -242,6 +253,31 @@ def _progress(args: argparse.Namespace, extra: list[str]) -> int:
         print(message("cli.progress.nothing_to_reset", path=path))
     else:
         print(message("cli.progress.reset_done", backup=backup))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """``progress --import FILE``: a progress file from the course website merged into the
+    store; a file that cannot be used is refused whole (status 2), a store that cannot be
+    written imports nothing (status 1)."""
+    if args.reset:
+        return _fail(message("cli.progress.import_and_reset"), 2)
+    try:
+        done = import_progress(Path(args.import_file), args.learner)
+    except (ProgressFileError, ValueError) as error:
+        return _fail(shown(error), 2)
+    except OSError as error:
+        return _fail(shown(error), 1)
+    print(
+        message(
+            "cli.progress.imported",
+            path=shown(done.path),
+            learner=shown(done.learner),
+            added=done.added,
+            present=done.present,
+            unknown=done.unknown,
+        )
+    )
     return 0
 
 
@@ -449,25 +485,57 @@ def _last_line(written: Written, outputs: Outputs) -> int:
     return _fail(" ".join(lines), 1)
 
 
+def _analysis_asked(args: argparse.Namespace) -> Analysis:
+    """The analysis of graded work (GRADEBOOK with --assignment) or of practice data from the
+    course website (--receipts), exactly one of them."""
+    graded = args.gradebook is not None or args.assignment is not None
+    if args.receipts is not None:
+        if graded:
+            raise _Stop(message("analyze.modes"))
+        return receipts_analysis(Path(args.receipts))
+    if args.gradebook is None or args.assignment is None:
+        raise _Stop(message("analyze.modes"))
+    return analysis(Path(args.gradebook), Path(args.assignment))
+
+
 def _analyze(args: argparse.Namespace, extra: list[str]) -> int:
     from .instructor._item_report import write_analysis  # matplotlib: only when a report is drawn
 
     try:
-        found = analysis(Path(args.gradebook), Path(args.assignment))
+        found = _analysis_asked(args)
+    except _Stop as stop:
+        return _fail(stop, stop.status)
     except AnalyzeError as error:
-        return _fail(message("analyze.nothing_written", error=error), 2)
+        return _fail(shown(message("analyze.nothing_written", error=error)), 2)
     try:
         written = write_analysis(found, Path(args.out))
     except OSError as error:
         return _fail(message("analyze.cannot_write", folder=args.out, error=error), 1)
     flagged = sum(bool(row.flags) for row in found.items)
+    files = ", ".join(str(path) for path in written)
+    if found.practice is None:
+        print(
+            message(
+                "analyze.done",
+                items=len(found.items),
+                learners=len(found.totals),
+                flagged=flagged,
+                files=files,
+            )
+        )
+        return 0
+    for _, why in found.practice.skipped:
+        print(shown(message("analyze.receipts.skipped", error=why)), file=sys.stderr)
+    if found.practice.unknown:
+        print(message("analyze.receipts.unknown", count=found.practice.unknown))
     print(
         message(
-            "analyze.done",
+            "analyze.receipts.done",
             items=len(found.items),
             learners=len(found.totals),
+            count=found.practice.files,
             flagged=flagged,
-            files=", ".join(str(path) for path in written),
+            files=files,
         )
     )
     return 0
@@ -489,6 +557,47 @@ def _export(args: argparse.Namespace, extra: list[str]) -> int:
         )
     )
     print(message(f"export.next.{written.file_format}"))
+    return 0
+
+
+def _add_site(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "site", help=message("cli.site.help"), description=message("cli.site.description")
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help=message("cli.site.out_help"))
+    parser.add_argument(
+        "--graded", action="append", default=[], metavar="DIR", help=message("cli.site.graded_help")
+    )
+    parser.set_defaults(run=_site)
+
+
+def _graded_ids(folders: list[str]) -> set[str] | str:
+    """The item ids of the assignments given, or the message that says which cannot be read."""
+    ids: set[str] = set()
+    for folder in folders:
+        try:
+            key = Key.from_manifest(Path(folder))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            return message("cli.site.graded_unreadable", folder=folder, error=error)
+        ids |= {entry.id for entries in key.notebooks.values() for entry in entries}
+    return ids
+
+
+def _site(args: argparse.Namespace, extra: list[str]) -> int:
+    from .views.site import SiteError, build_site  # the views' widgets: loaded for this command
+
+    leave_out = _graded_ids(args.graded)
+    if isinstance(leave_out, str):
+        return _fail(leave_out, 2)
+    out = Path(args.out)
+    languages = [args.lang] if args.lang else ["en", "es"]
+    try:
+        pages = build_site(out, languages, leave_out)
+    except SiteError as error:
+        return _fail(message("cli.site.not_built", error=error), 1)
+    except OSError as error:
+        return _fail(message("cli.site.cannot_write", folder=out, error=error), 1)
+    print(message("cli.site.done", pages=len(pages), folder=out, index=out / "index.html"))
     return 0
 
 

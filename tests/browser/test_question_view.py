@@ -15,8 +15,11 @@ import time
 
 import pytest
 from jupyter_browser import (
+    FOCUS,
     HUMAN_PRESS_MS,
+    Keys,
     QuestionWidget,
+    answer_with_keys,
     pick_questions,
     right_answer,
     shown_text,
@@ -29,139 +32,6 @@ from tipcourse.report.messages import message
 from tipcourse.views._wording import number_text
 
 TYPES = ("single", "truefalse", "multiple", "numeric", "text", "order")
-MAX_PRESSES = 200
-
-# Where the focus is: the question it is in, and what it is.
-_FOCUS = """() => {
-  const e = document.activeElement;
-  const box = e && e.closest('.tc-question');
-  return {
-    question: box ? box.dataset.questionId : null,
-    tag: e ? e.tagName.toLowerCase() : null,
-    type: e && e.type ? e.type : null,
-    value: e && 'value' in e ? String(e.value) : null,
-    text: e ? (e.getAttribute('aria-label') || e.textContent || '').trim() : '',
-    inView: !!(e && e.closest('.tc-view')),
-  };
-}"""
-
-# Whether question ``id`` stands after the focused element in the page.
-_AFTER = """(id) => {
-  const target = document.querySelector(`.tc-question[data-question-id="${id}"]`);
-  const active = document.activeElement;
-  if (!active || active === document.body) return true;
-  return !!(active.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING);
-}"""
-
-
-class Keys:
-    """Presses keys and says where the focus is; never clicks."""
-
-    def __init__(self, page) -> None:
-        self.page = page
-        self.sequence: list[str] = []
-
-    def press(self, key: str) -> None:
-        self.page.keyboard.press(key, delay=HUMAN_PRESS_MS // 2)
-        self.sequence.append(key)
-
-    def type(self, text: str) -> None:
-        self.page.keyboard.type(text, delay=HUMAN_PRESS_MS // 3)
-        self.sequence.append(f"type:{text}")
-
-    def settle(self, timeout: float = 2.0) -> None:
-        """Wait until the focus has stayed on one element for two frames."""
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            now = self.page.evaluate(f"() => JSON.stringify(({_FOCUS})())")
-            if now == last:
-                return
-            last = now
-            self.page.wait_for_timeout(50)
-
-    def focus(self) -> dict:
-        return self.page.evaluate(_FOCUS)
-
-    def reach(self, question_id: str) -> None:
-        """Tab until the focus enters the question at its first control (Shift+Tab first,
-        past the question, when it is above the focus)."""
-        going_back = False
-        for _ in range(MAX_PRESSES):
-            inside = self.focus()["question"] == question_id
-            if inside and not going_back:
-                self.sequence.clear()  # the keys that count start inside the question
-                return
-            if not inside:
-                going_back = not self.page.evaluate(_AFTER, question_id)
-            self.page.keyboard.press("Shift+Tab" if going_back else "Tab")
-        raise AssertionError(f"{MAX_PRESSES} presses of Tab did not reach {question_id}")
-
-    def expect_button(self, question_id: str, word: str) -> None:
-        found = self.focus()
-        assert found["question"] == question_id and found["tag"] == "button", found
-        assert found["text"] == f"{word} ({question_id})", found
-
-
-def answer_with_keys(keys: Keys, widget: QuestionWidget, question) -> list[str]:
-    """Give the right answer with keys from the question's first control; the keys expected."""
-    kind, answer = question.type, right_answer(question)
-    if kind in ("single", "truefalse"):
-        values = ["true", "false"] if kind == "truefalse" else [o.key for o in question.options]
-        wanted = str(answer).lower() if kind == "truefalse" else answer
-        # Space checks the radio the focus is on; ArrowDown moves to the next and checks it.
-        expected = ["Space"]
-        keys.settle()
-        keys.press("Space")
-        keys.settle()
-        for _ in values:
-            if keys.focus()["value"] == wanted:
-                break
-            keys.press("ArrowDown")
-            keys.settle()
-            expected.append("ArrowDown")
-            checked = widget.box.locator("input:checked").get_attribute("value")
-            assert checked == keys.focus()["value"], ("arrow moved without checking", keys.focus())
-        focus = keys.focus()
-        assert (focus["type"], focus["value"]) == ("radio", wanted), focus
-        assert widget.box.locator("input:checked").get_attribute("value") == wanted
-        keys.press("Tab")  # the group is one Tab stop: the next one is Check
-        return [*expected, "Tab"]
-    if kind == "multiple":
-        expected = []
-        for option in question.options:
-            focus = keys.focus()
-            assert (focus["type"], focus["value"]) == ("checkbox", option.key), focus
-            if option.key in answer:
-                keys.press("Space")
-                expected.append("Space")
-            keys.press("Tab")
-            expected.append("Tab")
-        return expected
-    if kind in ("numeric", "text"):
-        assert keys.focus()["type"] == "text"
-        keys.type(str(answer))
-        keys.press("Tab")
-        return [f"type:{answer}", "Tab"]
-    # order: Up on the item that belongs higher, pressed until it is in place (the focus stays
-    # on the moved item's button); Tab moves between the items' buttons.
-    expected = []
-    for position, key in enumerate(answer):
-        while (now := widget.order_shown().index(key)) != position:
-            target = widget.button_at("Up", now).get_attribute("aria-label")
-            while keys.focus()["text"] != target:
-                after = widget.button_at("Up", now).evaluate(
-                    "(b) => !!(document.activeElement.compareDocumentPosition(b) & 4)"
-                )
-                keys.press("Tab" if after else "Shift+Tab")
-                expected.append("Tab" if after else "Shift+Tab")
-            keys.press("Enter")
-            expected.append("Enter")
-            assert keys.focus()["text"] == target, "the focus left the moved item"
-    while keys.focus()["text"] != f"{message('widget.check')} ({question.id})":
-        keys.press("Tab")
-        expected.append("Tab")
-    return expected
 
 
 @pytest.fixture(params=["lab", "notebook7"])
@@ -270,10 +140,10 @@ def test_keys_stay_in_the_view_and_escape_returns_to_the_notebook(server, open_n
         time.sleep(0.3)
         assert page.evaluate(_CELLS) == cells
         assert page.evaluate(_SOURCES) == sources
-        assert page.evaluate(_FOCUS)["inView"], "the focus left the view"
+        assert page.evaluate(FOCUS)["inView"], "the focus left the view"
     page.keyboard.press("Escape")
     time.sleep(0.3)
-    assert not page.evaluate(_FOCUS)["inView"]
+    assert not page.evaluate(FOCUS)["inView"]
     assert page.locator(".jp-Notebook.jp-mod-commandMode").count() == 1
     page.keyboard.press("b")
     page.wait_for_function(f"() => ({_CELLS})() === {cells + 1}")

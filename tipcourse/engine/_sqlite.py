@@ -38,6 +38,7 @@ __all__ = [
     "empty_into_backup",
     "flush",
     "home",
+    "insert_new",
     "note_own_change",
     "one_line_error",
     "say",
@@ -381,6 +382,37 @@ def stored_rows(store: Store) -> list[tuple]:
             warn_once(store, "progress.cannot_read", path=store.path, error=one_line_error(error))
             break
     return list(store.pending)
+
+
+def insert_new(store: Store, rows: list[tuple]) -> int:
+    """Add the rows the database does not hold yet (same learner, item, time and score), in one
+    write transaction: all of them, or none when anything fails. Returns how many were added."""
+    connection = _connect(store)
+    if connection is None:
+        return 0
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        held: set[tuple] = set()
+        for learner in sorted({row[0] for row in rows}):
+            held.update(
+                connection.execute(
+                    "SELECT learner, item_id, time, score FROM attempts WHERE learner = ?",
+                    (learner,),
+                )
+            )
+        new = []
+        for row in rows:
+            key = (row[0], row[1], row[6], row[5])
+            if key not in held:
+                held.add(key)
+                new.append(row)
+        connection.executemany(INSERT, new)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return len(new)
 
 
 def _write_backup(target: Path, rows: list[tuple]) -> None:

@@ -25,18 +25,21 @@ import math
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..report._parse import SECTION_NAMES
 from ..report.messages import message
 from ._sqlite import (
+    Store,
     current_store,
     database_path,
     empty_into_backup,
     flush,
     home,
+    insert_new,
     note_own_change,
     one_line_error,
     say,
@@ -46,6 +49,7 @@ from ._sqlite import (
 
 __all__ = [
     "ALL_LEARNERS",
+    "add_attempts",
     "attempts",
     "current_learner",
     "database_path",
@@ -60,6 +64,7 @@ __all__ = [
 ALL_LEARNERS = "all"
 COLUMNS = ("learner", "item_id", "kind", "section", "correct", "score", "time")
 
+Done = TypeVar("Done")
 _lock = threading.RLock()
 _chosen_learner: str | None = None
 
@@ -190,6 +195,30 @@ def summary(learner: str | None = None, totals: dict[str, int] | None = None):
     return table
 
 
+# -- attempts made elsewhere --------------------------------------------------------------------
+
+
+def add_attempts(rows: list[tuple], learner: str) -> tuple[int, int]:
+    """Add attempts made elsewhere (the course website), each keeping its own time.
+
+    ``rows`` are ``(item_id, kind, section, correct, score, time)`` with the time as the store
+    writes it (UTC ISO 8601, to the microsecond). An attempt already stored for ``learner``
+    (same item, time and score) is not added again, so adding the same rows twice adds nothing.
+    All are written in one transaction, or none. Returns (added, already there). Raises
+    ValueError for a name that cannot be a learner's and OSError, with a message saying what
+    to do, when the home cannot be written; then nothing changes.
+    """
+    who = learner.strip() if isinstance(learner, str) else ""
+    if not who or who.lower() == ALL_LEARNERS:
+        raise ValueError(message("progress.import_learner_invalid", given=repr(learner)))
+    stored = [
+        (who, str(item), str(kind), str(section), int(bool(correct)), float(score), str(when))
+        for item, kind, section, correct, score, when in rows
+    ]
+    added = _in_one_transaction("import", lambda store: insert_new(store, stored))
+    return added, len(stored) - added
+
+
 # -- starting again -----------------------------------------------------------------------------
 
 
@@ -202,20 +231,31 @@ def reset(backup: bool = True) -> Path | None:
     nothing to reset or ``backup`` is False. Raises OSError, with a message saying what to do,
     when the home cannot be written; then nothing changes.
     """
+    return _in_one_transaction("reset", lambda store: empty_into_backup(store, backup))
+
+
+def _in_one_transaction(action: str, write: Callable[[Store], Done]) -> Done:
+    """``write(store)``, one write transaction on the database, or an OSError saying why not.
+
+    ``action`` ("reset", "import") names the messages ``progress.<action>_unwritable``,
+    ``_busy`` and ``_failed``, each saying that nothing was changed.
+    """
     with _lock:
         store = current_store()
         flush(store)
         if store.memory_only:
-            raise OSError(message("progress.reset_unwritable", folder=store.path.parent))
+            raise OSError(message(f"progress.{action}_unwritable", folder=store.path.parent))
         if store.pending:
-            raise OSError(message("progress.reset_busy", path=store.path))
+            raise OSError(message(f"progress.{action}_busy", path=store.path))
         try:
-            target = empty_into_backup(store, backup)
+            done = write(store)
         except (OSError, sqlite3.Error) as error:
             store.close()
-            said = message("progress.reset_failed", path=store.path, error=one_line_error(error))
-            raise OSError(said) from error
+            reason = one_line_error(error)
+            raise OSError(
+                message(f"progress.{action}_failed", path=store.path, error=reason)
+            ) from error
         if store.memory_only:  # the database could not be opened for writing after all
-            raise OSError(message("progress.reset_unwritable", folder=store.path.parent))
+            raise OSError(message(f"progress.{action}_unwritable", folder=store.path.parent))
         note_own_change(store)
-        return target
+        return done

@@ -44,7 +44,9 @@ MAX_NUMBER_LENGTH = 100
 
 _DASHES = dict.fromkeys(map(ord, "-‐‑‒–—―_/"), " ")
 _EDGE_PUNCTUATION = " .,;:!?¿¡\"'“”‘’()[]{}«»"
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?")
+# Digits (with commas by thousands), a decimal part, or both; then an exponent. "e5" alone is no
+# number: float() refuses it.
+_PLAIN_NUMBER = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+)([eE][+-]?\d+)?")
 
 
 class InputError(ValueError):
@@ -190,7 +192,7 @@ def _number_from_text(text: str) -> float:
         raise InputError("compare.too_long", length=len(text))
     cleaned = text.strip().removesuffix("%").strip()
     cleaned = re.sub(r"^(US\$|USD|\$)\s*", "", cleaned, flags=re.IGNORECASE).replace("\u00a0", " ")
-    if _PLAIN_NUMBER.fullmatch(cleaned) and any(char.isdigit() for char in cleaned):
+    if _PLAIN_NUMBER.fullmatch(cleaned):
         return float(cleaned.replace(",", ""))
     try:
         return float(number_from_words(cleaned))

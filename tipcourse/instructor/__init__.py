@@ -33,6 +33,7 @@ API = {
     "merge_manual": ".grading._manual",
     "AnalyzeError": "._analyze",
     "analysis": "._analyze",
+    "receipts_analysis": "._analyze",
     "ExportError": ".lms._export",
     "export": ".lms._export",
     "export_file": ".lms._export",

@@ -14,6 +14,13 @@ their rows are summed across notebooks, an item graded twice counts its later ro
 ``invalid`` rows are left out. When ``gradebook-responses.csv`` sits beside the gradebook, the
 options learners chose are counted for each single- and multiple-choice question (the
 distractor analysis), with the right options taken from the grader's bank.
+
+:func:`receipts_analysis` computes the same statistics from a folder of progress files that
+learners downloaded from the course website (``tipcourse analyze --receipts``): self-reported
+practice, never grades. Each file is one learner (its ``learner`` field, else its name; two files
+of one learner are merged), every question is worth 1 point, a learner's score on a question is
+their *first* attempt's (first-try facility), and a question a learner never tried is missing for
+them, not 0. Both modes end in :func:`_statistics`, the one computation.
 """
 
 from __future__ import annotations
@@ -24,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..engine._questions import Question, questions
+from ..engine._receipts import PracticeAttempt, ProgressFile, ProgressFileError, read_progress_file
 from ..report._text import one_line, typed_letter
 from ..report.messages import message
-from ._cells import ManifestEntry
+from ._cells import ManifestEntry, find_item
 from ._csvfile import CsvProblem, learner_key, read_rows
 from .grading._grade import Key
 from .grading._gradebook import COLUMNS as GRADEBOOK_COLUMNS
@@ -38,11 +47,14 @@ __all__ = [
     "ITEM_COLUMNS",
     "LOW_DISCRIMINATION",
     "OPTION_COLUMNS",
+    "SOURCE_COLUMN",
     "Analysis",
     "AnalyzeError",
     "ItemStats",
     "OptionCount",
+    "Practice",
     "analysis",
+    "receipts_analysis",
 ]
 
 ITEM_COLUMNS = [
@@ -56,6 +68,8 @@ ITEM_COLUMNS = [
     "flag",
 ]
 OPTION_COLUMNS = ["item", "option", "text", "count", "share", "right"]
+#: The last column of both CSV files of practice data: says on every row that it is self-reported.
+SOURCE_COLUMN = "source"
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.2, 0.2
 
 
@@ -90,14 +104,24 @@ class OptionCount:
 
 
 @dataclass
+class Practice:
+    """What an analysis of practice data adds: the files read and those left out, and why."""
+
+    files: int  # progress files read
+    skipped: list[tuple[Path, str]]  # (file, why it was left out)
+    unknown: int  # attempts of items this tipcourse does not have, left out
+
+
+@dataclass
 class Analysis:
     """Everything ``write_analysis`` writes."""
 
-    gradebook: Path
+    source: Path  # the gradebook, or the folder of progress files
     items: list[ItemStats]
     totals: list[float]  # each learner's total
     max_total: float
     options: list[OptionCount] | None  # None: no responses file beside the gradebook
+    practice: Practice | None = None  # self-reported practice data, not graded work
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -314,6 +338,35 @@ def _counted(info: ManifestEntry, find: Callable[[str], Any]) -> bool:
     return found.kind == "question" and found.question_type.counts_options
 
 
+def _statistics(
+    source: Path,
+    items: dict[str, ManifestEntry],
+    learners: dict[str, dict[str, float]],
+    answers: dict[str, dict[str, str]] | None,
+    find: Callable[[str], Any],
+    practice: Practice | None = None,
+) -> Analysis:
+    """The one computation of both modes: each learner's points per item (an item a learner has
+    no points for is missing, not 0) and, when known, the answers whose options are counted."""
+    learners = {name: points for name, points in learners.items() if points}
+    graded = {item for points in learners.values() for item in points}
+    stats = [_item_stats(info, learners) for info in items.values() if info.id in graded]
+    totals = [sum(points.values()) for points in learners.values()]
+    max_total = max(
+        sum(float(items[item].points) for item in points) for points in learners.values()
+    )
+    options = None
+    if answers is not None:
+        answers = {name: given for name, given in answers.items() if name in learners}
+        options = [
+            row
+            for info in items.values()
+            if info.id in graded and _counted(info, find)
+            for row in _option_counts(info, answers, find)
+        ]
+    return Analysis(source, stats, totals, max_total, options, practice)
+
+
 def analysis(gradebook: Path, assignment: Path) -> Analysis:
     """The item statistics of ``gradebook`` for the assignment in ``assignment``.
 
@@ -328,22 +381,94 @@ def analysis(gradebook: Path, assignment: Path) -> Analysis:
         ) from None
     items = {info.id: info for entries in key.notebooks.values() for info in entries}
     learners = _read_points(gradebook, items, assignment)
-    learners = {name: points for name, points in learners.items() if points}
-    graded = {item for points in learners.values() for item in points}
-    stats = [_item_stats(info, learners) for info in items.values() if info.id in graded]
-    totals = [sum(points.values()) for points in learners.values()]
-    max_total = max(
-        sum(float(items[item].points) for item in points) for points in learners.values()
-    )
-    options = None
     responses = responses_path(gradebook)
-    if responses.exists():
-        answers = _read_answers(responses, items, assignment)
-        answers = {name: given for name, given in answers.items() if name in learners}
-        options = [
-            row
-            for info in items.values()
-            if info.id in graded and _counted(info, key.find)
-            for row in _option_counts(info, answers, key.find)
-        ]
-    return Analysis(gradebook, stats, totals, max_total, options)
+    answers = _read_answers(responses, items, assignment) if responses.exists() else None
+    return _statistics(gradebook, items, learners, answers, key.find)
+
+
+# -- practice data from the course website ------------------------------------------------------
+
+
+def _progress_files(folder: Path) -> tuple[list[ProgressFile], list[tuple[Path, str]]]:
+    """The usable progress files of ``folder`` (``*.json``), and each other one with why."""
+    if not folder.is_dir():
+        raise AnalyzeError(message("analyze.receipts.no_folder", folder=folder))
+    try:
+        paths = sorted(path for path in folder.iterdir() if path.suffix.lower() == ".json")
+    except OSError as error:
+        raise AnalyzeError(message("analyze.unreadable", path=folder, error=error)) from None
+    if not paths:
+        raise AnalyzeError(message("analyze.receipts.no_files", folder=folder))
+    read, skipped = [], []
+    for path in paths:
+        try:
+            read.append(read_progress_file(path))
+        except ProgressFileError as error:
+            skipped.append((path, str(error)))
+    if not read:
+        raise AnalyzeError(
+            message(
+                "analyze.receipts.none_usable",
+                folder=folder,
+                count=len(paths),
+                first=skipped[0][1],
+            )
+        )
+    return read, skipped
+
+
+def _first_attempts(read: list[ProgressFile]) -> dict[str, dict[str, PracticeAttempt]]:
+    """Each learner's first attempt at each item they tried (earliest time; files of one
+    learner merged, the learner being the ``learner`` field, else the file's name)."""
+    first: dict[str, dict[str, PracticeAttempt]] = {}
+    for progress in read:
+        who = learner_key(progress.learner) or learner_key(progress.path.stem)
+        tried = first.setdefault(who, {})
+        for attempt in progress.attempts:
+            earlier = tried.get(attempt.item)
+            if earlier is None or attempt.time < earlier.time:
+                tried[attempt.item] = attempt
+    return first
+
+
+def _practice_entry(question: Question) -> ManifestEntry:
+    """A course question as a 1-point item, with its options when they are counted."""
+    counted = question.question_type.counts_options
+    options = tuple(option.text for option in question.options) if counted else ()
+    return ManifestEntry(question.id, "question", 1.0, "", options)
+
+
+def _letters(answer: str | bool | tuple[str, ...]) -> str:
+    """An answer as the responses file writes it: option letters joined by commas."""
+    if isinstance(answer, tuple):
+        return ",".join(answer)
+    return str(answer).lower() if isinstance(answer, bool) else answer
+
+
+def receipts_analysis(folder: Path) -> Analysis:
+    """The item statistics of the self-reported practice in a folder of progress files.
+
+    Every ``*.json`` file of ``folder`` is one learner's progress file from the course website;
+    a file that cannot be used is left out and named in ``practice.skipped``. Each question
+    counts 1 point and a learner's first attempt at it. Raises AnalyzeError when there is no
+    usable file, or no attempt of a course question in any.
+    """
+    read, skipped = _progress_files(folder)
+    first = _first_attempts(read)
+    if not any(first.values()):
+        raise AnalyzeError(message("analyze.receipts.no_attempts", folder=folder))
+    tried = {item for attempts in first.values() for item in attempts}
+    items = {
+        question.id: _practice_entry(question) for question in questions() if question.id in tried
+    }
+    learners = {
+        who: {item: attempt.score for item, attempt in attempts.items()}
+        for who, attempts in first.items()
+    }
+    answers = {
+        who: {item: _letters(attempt.answer) for item, attempt in attempts.items()}
+        for who, attempts in first.items()
+    }
+    unknown = sum(progress.unknown for progress in read)
+    practice = Practice(len(read), skipped, unknown)
+    return _statistics(folder, items, learners, answers, find_item, practice)

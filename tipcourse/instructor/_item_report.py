@@ -2,7 +2,8 @@
 
 The report is one self-contained HTML page: it needs no Jupyter, no network and no other file;
 its two charts are PNG data URLs with alt text that describes them, and its tables carry every
-number the charts show.
+number the charts show. An analysis of practice data (``analyze --receipts``) says so in the
+report's title and opening, and in a ``source`` column of both CSV files, on every row.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ._analyze import (
     ITEM_COLUMNS,
     LOW_DISCRIMINATION,
     OPTION_COLUMNS,
+    SOURCE_COLUMN,
     Analysis,
 )
 from .grading._gradebook import cell_text
@@ -179,18 +181,59 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _title(found: Analysis) -> str:
+    """The report's title, which says when its numbers are self-reported practice."""
+    if found.practice is None:
+        return message("analyze.report.title")
+    return message("analyze.report.title_practice")
+
+
+def _opening(found: Analysis) -> list[str]:
+    """The title, what the numbers are and how they are computed, as HTML paragraphs."""
+    mean = sum(found.totals) / len(found.totals) if found.totals else 0.0
+    counts = {
+        "learners": len(found.totals),
+        "items": len(found.items),
+        "mean": _number(mean),
+        "max": _number(found.max_total),
+    }
+    practice = found.practice
+    if practice is None:
+        lines = [message("analyze.report.summary", gradebook=found.source.name, **counts)]
+    else:
+        lines = [
+            message("analyze.report.practice"),
+            message(
+                "analyze.report.summary_practice",
+                folder=found.source.resolve().name,  # "." has no name of its own
+                files=practice.files,
+                **counts,
+            ),
+        ]
+        if practice.skipped:
+            names = ", ".join(path.name for path, _ in practice.skipped)
+            lines.append(message("analyze.report.skipped", files=names))
+        if practice.unknown:
+            lines.append(message("analyze.receipts.unknown", count=practice.unknown))
+    lines.append(message("analyze.report.how", easy=EASY, hard=HARD, low=LOW_DISCRIMINATION))
+    heading = f"<h1>{html.escape(_title(found))}</h1>"
+    return [heading] + [f"<p>{html.escape(line)}</p>" for line in lines]
+
+
+def _no_options(found: Analysis) -> str:
+    """Why the report has no option counts, or "" when it has some."""
+    if found.options is None:
+        return message("analyze.report.no_responses")
+    if found.options:
+        return ""
+    if found.practice is not None:
+        return message("analyze.report.no_choice_practice")
+    return message("analyze.report.no_choice")
+
+
 def report_html(found: Analysis) -> str:
     """The whole page."""
-    title = message("analyze.report.title")
-    mean = sum(found.totals) / len(found.totals) if found.totals else 0.0
-    summary = message(
-        "analyze.report.summary",
-        gradebook=found.gradebook.name,
-        learners=len(found.totals),
-        items=len(found.items),
-        mean=_number(mean),
-        max=_number(found.max_total),
-    )
+    title = _title(found)
     item_rows = [
         [
             row.item,
@@ -204,11 +247,8 @@ def report_html(found: Analysis) -> str:
         ]
         for row in found.items
     ]
-    how = message("analyze.report.how", easy=EASY, hard=HARD, low=LOW_DISCRIMINATION)
     parts = [
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p>{html.escape(summary)}</p>",
-        f"<p>{html.escape(how)}</p>",
+        *_opening(found),
         f"<h2>{html.escape(message('analyze.report.map'))}</h2>",
         _figure(item_map(found), message("analyze.report.map_caption")),
         f"<h2>{html.escape(message('analyze.report.totals'))}</h2>",
@@ -217,10 +257,9 @@ def report_html(found: Analysis) -> str:
         _table(ITEM_COLUMNS, item_rows, {2, 3, 4, 5, 6}),
         f"<h2>{html.escape(message('analyze.report.options'))}</h2>",
     ]
-    if found.options is None:
-        parts.append(f"<p>{html.escape(message('analyze.report.no_responses'))}</p>")
-    elif not found.options:
-        parts.append(f"<p>{html.escape(message('analyze.report.no_choice'))}</p>")
+    missing = _no_options(found)
+    if missing:
+        parts.append(f"<p>{html.escape(missing)}</p>")
     else:
         option_rows = [
             [
@@ -231,7 +270,7 @@ def report_html(found: Analysis) -> str:
                 f"{row.share:.0%}",
                 right_word(row.right),
             ]
-            for row in found.options
+            for row in found.options or []
         ]
         parts.append(_table(OPTION_COLUMNS, option_rows, {3, 4}))
     body = "\n".join(parts)
@@ -245,7 +284,11 @@ def report_html(found: Analysis) -> str:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
+def _csv_text(found: Analysis, header: list[str], rows: list[list[Any]]) -> str:
+    """A CSV file's text; practice data adds a ``source`` column that says so on every row."""
+    if found.practice is not None:
+        source = message("analyze.source.practice")
+        header, rows = [*header, SOURCE_COLUMN], [[*row, source] for row in rows]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -256,6 +299,7 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 def items_csv(found: Analysis) -> str:
     """The text of ``items.csv``."""
     return _csv_text(
+        found,
         ITEM_COLUMNS,
         [
             [
@@ -281,6 +325,7 @@ def right_word(right: bool | None) -> str:
 def options_csv(found: Analysis) -> str:
     """The text of ``options.csv``."""
     return _csv_text(
+        found,
         OPTION_COLUMNS,
         [
             [

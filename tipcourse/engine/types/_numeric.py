@@ -4,14 +4,23 @@ only where the question's unit is percent."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
-from ...report.messages import message
+from ...report.messages import catalogue, message
 from ..compare import InputError, check_length, is_percent, numbers_match, parse_number
 from ..outcome import Outcome
 from ._base import Form, QuestionType, right, wrong
 
-__all__ = ["Numeric"]
+__all__ = ["Numeric", "unit_words"]
+
+
+def unit_words(unit: str) -> str:
+    """A unit as the learner's language names it: the course's units have messages
+    (``question.unit.years``, ``question.unit.us_dollars``); an instructor's own unit stands as
+    the bank writes it."""
+    key = "question.unit." + re.sub(r"\W+", "_", unit or "number").strip("_").lower()
+    return message(key) if key in catalogue("en") else unit
 
 
 class Numeric(QuestionType):
@@ -26,8 +35,7 @@ class Numeric(QuestionType):
             check_length(answer)
         number = parse_number(answer)
         if is_percent(answer) and form.unit != "percent":
-            unit = form.unit or message("question.unit.number")
-            raise InputError("question.percent_not_asked", unit=unit)
+            raise InputError("question.percent_not_asked", unit=unit_words(form.unit))
         return number
 
     def check_bank(self, bank_file: Any, item: dict[str, Any], options: tuple) -> tuple:
