@@ -33,8 +33,10 @@ import tipcourse
 from tipcourse.cli import main
 from tipcourse.engine._store import attempts
 from tipcourse.engine.outcome import render_text
+from tipcourse.engine.session import QuizState
+from tipcourse.report._parse import section_title
 from tipcourse.report.messages import in_language, message
-from tipcourse.views._wording import instruction
+from tipcourse.views._wording import instruction, quiz_summary
 from tipcourse.views.site import build_site, read_page_data
 
 TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
@@ -74,11 +76,12 @@ class Opened:
 
 @pytest.fixture
 def open_site(browser, request: pytest.FixtureRequest):
-    """open_site(path, javascript=True, width=1280): the page in a fresh context, with every
-    request that is not a file blocked; the test fails if one was made or an error logged."""
+    """open_site(path, javascript=True, width=1280, allow=""): the page in a fresh context, with
+    every request that is not a file (or under ``allow``) blocked; the test fails if one was made
+    or an error logged."""
     opened: list[tuple[Any, Opened]] = []
 
-    def opener(path: Path, javascript: bool = True, width: int = 1280) -> Opened:
+    def opener(path: Path, javascript: bool = True, width: int = 1280, allow: str = "") -> Opened:
         context = browser.new_context(
             viewport={"width": width, "height": 900},
             java_script_enabled=javascript,
@@ -88,7 +91,9 @@ def open_site(browser, request: pytest.FixtureRequest):
         found = Opened(context.new_page(), javascript=javascript)
 
         def route(handled: Any) -> None:
-            if handled.request.url.startswith("file://"):
+            if handled.request.url.startswith("file://") or (
+                allow and handled.request.url.startswith(allow)
+            ):
                 handled.continue_()
             else:
                 found.blocked.append(handled.request.url)
@@ -179,12 +184,77 @@ def test_every_type_right_wrong_and_partly_with_the_mouse(site, open_site):
             widget.choose(question, answer)
             widget.check()
             expect(widget, question, answer)
-        opened.page.get_by_role("button", name=f"{message('widget.hint')} ({question.id})").click()
-        if question.hints:
-            widget.wait_text(widget.box.locator(".tc-hints"), [shown_markdown(question.hints[0])])
-        evidence = f"{message('widget.evidence')} ({question.id})"
-        opened.page.get_by_role("button", name=evidence).click()
-        widget.wait_text(widget.box.locator(".tc-evidence"), [question.evidence[0]])
+        hints = widget.box.locator(".tc-hints")
+        for number, hint in enumerate(question.hints, start=1):  # one at a time
+            widget.button(message("widget.hint")).click()
+            widget.wait_text(hints, [shown_markdown(hint)])
+            assert hints.locator("p").count() == number
+        widget.button(message("widget.hint")).click()
+        last = "widget.no_more_hints" if question.hints else "widget.no_hints"
+        widget.wait_text(hints, [message(last)])
+        widget.button(message("widget.evidence")).click()
+        evidence = widget.box.locator(".tc-evidence")
+        place = message("widget.evidence_source", section=section_title(question.section))
+        widget.wait_text(evidence, [question.evidence[0], place])
+
+
+def test_a_quiz_keeps_its_running_score(site, open_site):
+    """The quiz of notebook 07 shows the score the Python quiz state gives for the same answers."""
+    path = site / "07-synthesis.html"
+    [block] = [block for block in read_page_data(path)["blocks"] if block["title"]]
+    questions = [tipcourse.question(spec["id"]) for spec in block["questions"]]
+    state = QuizState(questions)
+    page = open_site(path).page
+    score = page.locator(".tc-score")
+    for index in (0, 1):
+        question = questions[index]
+        answer = right_answer(question) if index == 0 else wrong_answer(question)[0]
+        widget = QuestionWidget(page, question.id)
+        widget.choose(question, answer)
+        widget.check()
+        state.states[index].select(answer)
+        state.states[index].check()
+        assert clean(shown_text(score)) == clean(quiz_summary(state)[1])
+
+
+def test_a_static_web_server_serves_the_same_site(site, open_site):
+    """From http://127.0.0.1 (a static server this test starts and stops) the page works too."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        question = chosen(site)["single"]
+        url = f"http://127.0.0.1:{server.server_address[1]}/{where_asked(site)[question.id].name}"
+        opened = open_site(site / "index.html", allow=url.rsplit("/", 1)[0])
+        opened.page.goto(url)
+        opened.page.wait_for_function(
+            "() => document.documentElement.classList.contains('tc-script')"
+        )
+        widget = QuestionWidget(opened.page, question.id)
+        widget.choose(question, question.answer)
+        widget.check()
+        expect(widget, question, question.answer)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_the_focus_is_visible_on_every_link_and_control(site, open_site):
+    """Tab through the start of a page: each focused element shows an outline of 2 px or more."""
+    page = open_site(site / "04-prosecution.html").page
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        found = page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+              return [e.tagName, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+        )
+        assert found[1] != "none" and found[2] >= 2, found
 
 
 def _keyboard_round(opened: Opened, question: Any, answer: Any) -> None:
@@ -313,3 +383,20 @@ def test_without_javascript_each_question_shows_its_text_and_answer_code(site, o
                 assert f"tipcourse.question('{spec['id']}').check(" in text, (path.name, spec["id"])
         with in_language(data["lang"]):
             assert clean(message("site.progress.needs_script")) in shown_text(page.locator("body"))
+
+
+def test_a_browser_that_keeps_nothing_still_checks_and_says_so(site, open_site):
+    """Where the page may not store anything (a private window with storage off, a full
+    store), answers are still checked, and the progress view says they will be lost."""
+    question = chosen(site)["truefalse"]
+    opened = open_site(site / "index.html")
+    opened.page.context.add_init_script(
+        "Storage.prototype.setItem = () => { throw new DOMException('full', 'QuotaExceededError'); };"
+    )
+    opened.goto(where_asked(site)[question.id])
+    widget = QuestionWidget(opened.page, question.id)
+    widget.choose(question, question.answer)
+    widget.check()
+    expect(widget, question, question.answer)
+    warning = opened.page.locator(".tc-progress .tc-warning")
+    widget.wait_text(warning, [message("site.progress.storage_off")])
