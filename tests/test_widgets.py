@@ -279,6 +279,30 @@ def test_checks_are_recorded_in_the_learners_progress():
     assert list(recorded["correct"]) == [True]
 
 
+def test_an_attempt_the_store_cannot_save_is_said_in_the_view(monkeypatch, tmp_path, capsys):
+    """A widget's message is handled outside any cell, so what the progress store says would
+    reach only the kernel's log: the view shows it under the question (and the log keeps it),
+    and the outcome is shown as always."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("TIPCOURSE_HOME", str(blocker / "home"))
+    questions = [BY_TYPE["truefalse"], BY_TYPE["single"]]
+    view = QuestionsView.of_quiz(QuizState(questions), "Quiz")
+    state = send(view, "check", questions[0].answer)
+    assert state["feedback"]["status"] == "correct"
+    assert str(blocker) in state["notice"] and "TIPCOURSE_HOME" in state["notice"]
+    assert str(blocker) in capsys.readouterr().err
+    other = send(view, "check", questions[1].answer, question=1)
+    assert other["notice"] == ""  # said once
+    assert view.widget.states[0]["notice"] == state["notice"]  # and kept where it was said
+    assert len(attempts()) == 2  # in memory
+
+
+def test_an_attempt_saved_leaves_no_notice():
+    question = BY_TYPE["single"]
+    assert send(view_of("single"), "check", question.answer)["notice"] == ""
+
+
 def test_one_widget_serves_a_whole_quiz():
     """A quiz is one widget model (one message to the frontend), whatever its size."""
     shown = tipcourse.quiz("prosecution")

@@ -240,8 +240,8 @@ def _view_page(page, view) -> None:
     page.add_script_tag(
         type="module",
         content=(here / "question.js").read_text()
-        + f"\nmountQuestions(document.getElementById('root'), {spec}, () => {{}})"
-        + f".update({states}, {json.dumps(view.widget.score)});",
+        + f"\nwindow.tcView = mountQuestions(document.getElementById('root'), {spec}, () => {{}});"
+        + f"\nwindow.tcView.update({states}, {json.dumps(view.widget.score)});",
     )
     page.locator(".tc-question").first.wait_for()
 
@@ -272,6 +272,36 @@ def test_questions_reflow_at_320_pixels(browser, text_size):
         too_wide = [item for item in found if item["scroll"] > 1 or item["wide"]]
         assert not too_wide, too_wide
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+def test_a_notice_from_python_is_shown_and_announced(browser):
+    """What the progress store said while a check was handled (an attempt it could not save)
+    shows under the question and is read out by its live region."""
+    from tipcourse.engine.session import QuestionState
+    from tipcourse.views.widgets import QuestionsView
+
+    view = QuestionsView.of_question(QuestionState(pick_questions()["single"]))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        _view_page(page, view)
+        notice = page.locator(".tc-notice")
+        assert notice.is_hidden()
+        said = "Progress is not saved: kept in memory."
+        states = [dict(view.widget.states[0], notice=said)]
+        page.evaluate(
+            "(states) => window.tcView.update(states, '')",
+            states,
+        )
+        notice.wait_for()
+        assert notice.text_content() == said
+        live = page.locator(".tc-live")
+        page.wait_for_function(
+            "(t) => document.querySelector('.tc-live').textContent.includes(t)", arg=said
+        )
+        assert said in live.text_content()
     finally:
         context.close()
 

@@ -3,7 +3,8 @@
 //
 // The view renders what a `spec` describes (the questions, their options and the interface's
 // words) and then, on every `update(states, score)`, what the learner has done so far: the
-// feedback of the last check, the hints asked for, the evidence, the running score. It never
+// feedback of the last check, the hints asked for, the evidence, the running score, and any
+// notice of the host's (an attempt its progress store could not save). It never
 // judges an answer: it sends `{action, question, answer}` to its host (the Python kernel in a
 // notebook) and shows the states the host sends back. Nothing of an answer key is in a spec.
 //
@@ -231,6 +232,7 @@ function mountQuestion(spec, question, index, uid, send) {
   const feedback = element("div", { className: "tc-feedback", hidden: true });
   const hints = element("div", { className: "tc-hints", hidden: true });
   const evidence = element("div", { className: "tc-evidence", hidden: true });
+  const notice = element("p", { className: "tc-notice", hidden: true });
 
   function check() {
     send({ action: "check", question: index, answer: input.read() });
@@ -252,13 +254,14 @@ function mountQuestion(spec, question, index, uid, send) {
     input.node,
     element("div", { className: "tc-buttons" }, checkButton, hintButton, evidenceButton),
     feedback,
+    notice,
     hints,
     evidence,
     live,
   );
 
   // checks: -1, so a state checked before (a second display of it) shows its feedback at once.
-  let shown = { checks: -1, hints: 0, note: "", evidence: false, first: true };
+  let shown = { checks: -1, hints: 0, note: "", evidence: false, notice: "", first: true };
   function update(state) {
     const said = [];
     if (shown.first && state.selection !== null && state.selection !== undefined) {
@@ -274,6 +277,12 @@ function mountQuestion(spec, question, index, uid, send) {
       feedback.append(result, advice, element("p", { className: "tc-attempts" }, f.attempts));
       feedback.hidden = false;
       said.push(`${f.result}. ${textOf(f.advice)} ${f.attempts}`);
+    }
+    const told = state.notice || "";
+    if (told !== shown.notice) {
+      notice.textContent = told;
+      notice.hidden = !told;
+      if (told) said.push(told);
     }
     if (state.hints.length !== shown.hints || state.hints_note !== shown.note) {
       hints.innerHTML = state.hints.join("");
@@ -306,6 +315,7 @@ function mountQuestion(spec, question, index, uid, send) {
       hints: state.hints.length,
       note: state.hints_note,
       evidence: Boolean(state.evidence),
+      notice: told,
       first: false,
     };
   }

@@ -12,7 +12,10 @@ included) so the view only places them. Importing this module imports anywidget 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -154,8 +157,11 @@ def _evidence(state: QuestionState) -> list[dict[str, str]] | None:
     ]
 
 
-def question_status(state: QuestionState, checks: int, hints_note: str) -> dict[str, Any]:
-    """What the learner has done with a question, as the view shows it."""
+def question_status(
+    state: QuestionState, checks: int, hints_note: str, notice: str = ""
+) -> dict[str, Any]:
+    """What the learner has done with a question, as the view shows it; ``notice``: what the
+    progress store said while the last action was handled (an attempt it could not save)."""
     total = len(state.question.hints)
     hints = [
         markdown_html(f"{message('widget.hint_numbered', number=number, total=total)} {hint}")
@@ -169,6 +175,7 @@ def question_status(state: QuestionState, checks: int, hints_note: str) -> dict[
         "hints": hints,
         "hints_note": hints_note,
         "evidence": _evidence(state),
+        "notice": notice,
     }
 
 
@@ -190,6 +197,7 @@ class QuestionsView:
         self.quiz = quiz
         self.checks = [0] * len(self.question_states)
         self.notes = [""] * len(self.question_states)
+        self.notices = [""] * len(self.question_states)
         spec = {
             "lang": get_language(),
             "report_lang": "en",
@@ -206,9 +214,9 @@ class QuestionsView:
 
     def _states(self) -> list[dict[str, Any]]:
         return [
-            question_status(state, checks, note)
-            for state, checks, note in zip(
-                self.question_states, self.checks, self.notes, strict=True
+            question_status(state, checks, note, notice)
+            for state, checks, note, notice in zip(
+                self.question_states, self.checks, self.notes, self.notices, strict=True
             )
         ]
 
@@ -218,18 +226,26 @@ class QuestionsView:
     def act(self, action: str, index: int, answer: Any = None) -> None:
         """Do what the view asks (``check``, ``hint`` or ``evidence``) to question ``index``."""
         state = self.question_states[index]
-        if action == "check":
-            read = _ANSWERS[state.question.question_type.widget]
-            state.select(read(answer))
-            state.check(how=instruction(state.question))
-            self.checks[index] += 1
-        elif action == "hint":
-            found = state.next_hint()
-            if found is None:
-                none = not state.question.hints
-                self.notes[index] = message("widget.no_hints" if none else "widget.no_more_hints")
-        elif action == "evidence":
-            state.show_evidence()
+        # What the progress store says (an attempt it cannot save) would go to the kernel's log,
+        # which a learner never sees from a widget's message: the view shows it too.
+        said = io.StringIO()
+        with contextlib.redirect_stderr(said):
+            if action == "check":
+                read = _ANSWERS[state.question.question_type.widget]
+                state.select(read(answer))
+                state.check(how=instruction(state.question))
+                self.checks[index] += 1
+            elif action == "hint":
+                found = state.next_hint()
+                if found is None:
+                    none = not state.question.hints
+                    key = "widget.no_hints" if none else "widget.no_more_hints"
+                    self.notes[index] = message(key)
+            elif action == "evidence":
+                state.show_evidence()
+        if said.getvalue():
+            sys.stderr.write(said.getvalue())
+            self.notices[index] = " ".join(said.getvalue().split())
         self.widget.states = self._states()
         self.widget.score = self._score()
 
