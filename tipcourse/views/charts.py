@@ -36,7 +36,6 @@ from ..report.messages import catalogue, get_language, message
 
 __all__ = [
     "PALETTE",
-    "REPORT_SOURCE",
     "Chart",
     "bar",
     "budget_cut",
@@ -50,9 +49,6 @@ __all__ = [
 
 #: The Okabe–Ito palette: orange, sky blue, bluish green, yellow, blue, vermillion, purple, black.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-#: The caption of every chart drawn from the narrative itself, in English; the charts draw
-#: ``message("chart.source.report")``, in the language in use.
-REPORT_SOURCE = catalogue("en")["chart.source.report"]
 # Hatches tell bars apart without color.
 HATCHES = ("", "//", "..", "xx", "\\\\", "++")
 
