@@ -18,7 +18,7 @@ import tipcourse
 from tipcourse.cli import main
 from tipcourse.report.messages import in_language, message
 from tipcourse.views.authoring import ROLES, cell_meta, read_sources, workload
-from tipcourse.views.site import RENDERERS, build_site, read_page_data, script_bundle
+from tipcourse.views.site import BINDER, RENDERERS, build_site, read_page_data, script_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -209,3 +209,21 @@ def test_bad_arguments_say_what_to_do(tmp_path, capsys):
     assert main(["site", "--out", str(blocker)]) == 1
     error = capsys.readouterr().err
     assert str(blocker) in error and "Traceback" not in error
+
+
+def test_the_pages_workflow_builds_the_site_the_readme_links():
+    """The GitHub Pages workflow installs what Binder installs, builds with `tipcourse site` and
+    publishes that folder; the README links the published site and the Binder links the pages
+    use."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [step.get("run", "") for step in steps]
+    assert "python -m pip install -r binder/requirements.txt" in commands
+    [build] = [command for command in commands if command.startswith("tipcourse site")]
+    out = build.split("--out", 1)[1].split()[0]
+    uploads = [step for step in steps if "upload-pages-artifact" in step.get("uses", "")]
+    assert uploads and uploads[0]["with"]["path"] == out
+    assert "deploy-pages" in str(workflow["jobs"]["deploy"]["steps"])
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "https://tipcourse.github.io/tipcourse/" in readme
+    assert f"({BINDER}notebooks/00-start-here.ipynb)" in readme

@@ -202,12 +202,12 @@ class Page:
             return _pre(_text(data["text/plain"]), "tc-output")
         return ""
 
-    def notebook_links(self) -> str:
-        """Where to run the notebook: Binder, or a download."""
+    def notebook_links(self, lead: str) -> str:
+        """``lead``, then where to run the notebook: Binder, or a download."""
         folder = "notebooks/" if self.language == "en" else f"notebooks/{self.language}/"
         binder = html.escape(BINDER + folder + self.notebook)
         return (
-            f'<p class="tc-run">{html.escape(message("site.exercise.where"))} '
+            f'<p class="tc-run">{html.escape(lead)} '
             f'<a href="{binder}">{html.escape(message("site.exercise.binder"))}</a> · '
             f'<a href="notebooks/{self.notebook}" download>'
             f"{html.escape(message('site.exercise.download'))}</a></p>"
@@ -300,12 +300,12 @@ def _question(page: Page, cell: dict[str, Any]) -> str:
 def _answer(page: Page, cell: dict[str, Any]) -> str:
     """An exercise's starter code, read-only, and where to run it."""
     code = _pre(_text(cell["source"]), "tc-code")
-    return f'<div class="tc-exercise-code">{code}{page.notebook_links()}</div>'
+    links = page.notebook_links(message("site.exercise.where"))
+    return f'<div class="tc-exercise-code">{code}{links}</div>'
 
 
 def _written(page: Page, cell: dict[str, Any]) -> str:
-    text = html.escape(message("site.written"))
-    return f'<div class="tc-written"><p>{text}</p>{page.notebook_links()}</div>'
+    return f'<div class="tc-written">{page.notebook_links(message("site.written"))}</div>'
 
 
 #: How a page shows a cell of each role of ``authoring.ROLES``: a new role is one entry here.
@@ -419,7 +419,7 @@ def _document(edition: Edition, page: Page, title: str, sections: list[dict[str,
 <div class="tc-progress-body"><p>{needs_script}</p></div>
 </section>
 </main>
-<footer class="tc-footer"><p>{_markdown(message("site.footer"))}</p></footer>
+<footer class="tc-footer">{_markdown(message("site.footer"))}</footer>
 <script type="application/json" id="tc-page">{_page_data(page, sections)}</script>
 </body>
 </html>
