@@ -18,7 +18,14 @@ import tipcourse
 from tipcourse.cli import main
 from tipcourse.report.messages import in_language, message
 from tipcourse.views.authoring import ROLES, cell_meta, read_sources, workload
-from tipcourse.views.site import BINDER, RENDERERS, build_site, read_page_data, script_bundle
+from tipcourse.views.site import (
+    BINDER,
+    MARKER,
+    RENDERERS,
+    build_site,
+    read_page_data,
+    script_bundle,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -206,9 +213,51 @@ def test_bad_arguments_say_what_to_do(tmp_path, capsys):
     assert "assignment.json" in error and "Traceback" not in error
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    assert main(["site", "--out", str(blocker)]) == 1
+    assert main(["site", "--out", str(blocker)]) == 2
     error = capsys.readouterr().err
     assert str(blocker) in error and "Traceback" not in error
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_folder_with_files_of_its_own_is_never_replaced(tmp_path, capsys):
+    folder = tmp_path / "my-files"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("mine")
+    assert main(["site", "--out", str(folder)]) == 2
+    assert MARKER in capsys.readouterr().err
+    assert [path.name for path in folder.iterdir()] == ["thesis.docx"]
+
+
+def test_a_new_build_replaces_the_old_one_whole(tmp_path):
+    out = tmp_path / "site"
+    build_site(out, ["en"])
+    (out / "04-old-page.html").write_text("from an earlier course")
+    build_site(out, ["en"])
+    assert not (out / "04-old-page.html").exists()
+    assert (out / MARKER).is_file() and (out / "index.html").is_file()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no folder left over
+
+
+def test_a_build_that_fails_leaves_the_site_as_it_was(tmp_path, monkeypatch):
+    """Every output is complete or not written: a failure half way (a disk full, say) leaves the
+    earlier site untouched and no half-built folder beside it."""
+    from tipcourse.views import site as site_module
+
+    out = tmp_path / "site"
+    build_site(out, ["en"])
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    real = site_module._build_edition
+
+    def fails_in_spanish(edition):
+        if edition.language == "es":
+            raise OSError(28, "No space left on device")
+        return real(edition)
+
+    monkeypatch.setattr(site_module, "_build_edition", fails_in_spanish)
+    assert main(["site", "--out", str(out)]) == 1
+    after = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    assert after == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 
 def test_the_pages_workflow_builds_the_site_the_readme_links():

@@ -584,7 +584,7 @@ def _graded_ids(folders: list[str]) -> set[str] | str:
 
 
 def _site(args: argparse.Namespace, extra: list[str]) -> int:
-    from .views.site import SiteError, build_site  # the views' widgets: loaded for this command
+    from .views.site import SiteError, SiteUsageError, build_site  # loads the views' widgets
 
     leave_out = _graded_ids(args.graded)
     if isinstance(leave_out, str):
@@ -593,6 +593,8 @@ def _site(args: argparse.Namespace, extra: list[str]) -> int:
     languages = [args.lang] if args.lang else ["en", "es"]
     try:
         pages = build_site(out, languages, leave_out)
+    except SiteUsageError as error:
+        return _fail(message("cli.site.not_built", error=error), 2)
     except SiteError as error:
         return _fail(message("cli.site.not_built", error=error), 1)
     except OSError as error:

@@ -25,7 +25,9 @@ import html
 import itertools
 import json
 import re
+import shutil
 import struct
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,8 +48,10 @@ from .widgets import _FILLED_IN_VIEW, _LABELS, question_spec, question_status
 __all__ = [
     "BINDER",
     "LANGUAGES",
+    "MARKER",
     "RENDERERS",
     "SiteError",
+    "SiteUsageError",
     "build_site",
     "read_page_data",
     "script_bundle",
@@ -92,6 +96,10 @@ _PANDAS_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.DOTALL)
 
 class SiteError(ValueError):
     """The site cannot be built; the message says why and what to do."""
+
+
+class SiteUsageError(SiteError):
+    """The site cannot be built as asked (the folder, the language): the caller can fix it."""
 
 
 def script_bundle() -> str:
@@ -525,22 +533,60 @@ def _download(path: Path, leave_out: frozenset[str]) -> str:
     return json.dumps(notebook, ensure_ascii=False, indent=1) + "\n"
 
 
+#: The file that marks a folder as a site ``build_site`` wrote, which a new build may replace.
+MARKER = ".tipcourse-site"
+
+
+def _check_target(out: Path) -> None:
+    """``out`` may take the site: it is missing, empty, or a site built before."""
+    if out.exists() and not out.is_dir():
+        raise SiteUsageError(message("site.error.not_a_folder", folder=out))
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteUsageError(message("site.error.not_ours", folder=out, marker=MARKER))
+
+
+def _swap_in(built: Path, out: Path) -> None:
+    """Put the finished ``built`` folder where ``out`` is, replacing a site built before."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+    built.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def build_site(
     out: Path, languages: Iterable[str] = LANGUAGES, leave_out: Iterable[str] = ()
 ) -> list[Path]:
     """Write the site to ``out`` (English at the top, another language in its folder) and
     return the pages written. ``leave_out``: item ids that must not be published (an
-    assignment's graded items), left out with every cell that names them."""
+    assignment's graded items), left out with every cell that names them.
+
+    The site is built in a new folder beside ``out`` and put in place only when complete: a
+    build that fails leaves ``out`` as it was. ``out`` must be missing, empty, or a site built
+    before (which is replaced whole, so no page of an earlier build is left behind)."""
     chosen = tuple(dict.fromkeys(languages))
     unknown = [language for language in chosen if language not in LANGUAGES]
     if unknown or not chosen:
-        raise SiteError(
+        raise SiteUsageError(
             message("site.error.language", given=", ".join(unknown), known=", ".join(LANGUAGES))
         )
+    out = Path(out).absolute()
+    _check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    built = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     left_out = frozenset(leave_out)
     pages = []
-    for language in chosen:
-        others = tuple(other for other in chosen if other != language)
-        folder = out if language == "en" or "en" not in chosen else edition(out, language)
-        pages += _build_edition(Edition(language, folder, others, left_out))
-    return pages
+    try:
+        for language in chosen:
+            others = tuple(other for other in chosen if other != language)
+            folder = built if language == "en" or "en" not in chosen else edition(built, language)
+            pages += _build_edition(Edition(language, folder, others, left_out))
+        (built / MARKER).write_text(message("site.marker"), "utf-8")
+        _swap_in(built, out)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+    return [out / page.relative_to(built) for page in pages]
