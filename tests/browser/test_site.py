@@ -400,3 +400,14 @@ def test_a_browser_that_keeps_nothing_still_checks_and_says_so(site, open_site):
     expect(widget, question, question.answer)
     warning = opened.page.locator(".tc-progress .tc-warning")
     widget.wait_text(warning, [message("site.progress.storage_off")])
+
+
+def test_the_name_typed_in_one_progress_view_is_the_name_in_every_one(site, open_site):
+    """Notebook 07 shows the progress twice (where the notebook calls it, and at the end): one
+    learner, one name, in both views and in the file."""
+    page = open_site(site / "07-synthesis.html").page
+    names = page.get_by_label(message("site.progress.name"))
+    assert names.count() == 2
+    names.nth(0).fill("Ana López")
+    names.nth(0).press("Tab")
+    assert names.nth(1).input_value() == "Ana López"

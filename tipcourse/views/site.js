@@ -277,11 +277,20 @@ function fillPanel(body, number, count) {
   const nameId = `tc-learner-${number}`;
   const caption = say("site.progress.caption");
   const status = element("p", { class: "tc-progress-status", role: "status", "aria-live": "polite" });
-  const learner = element("input", { id: nameId, type: "text", autocomplete: "name", maxlength: "200" });
+  const learner = element("input", {
+    id: nameId,
+    class: "tc-learner",
+    type: "text",
+    autocomplete: "name",
+    maxlength: "200",
+  });
   learner.value = progress.learner || "";
   learner.addEventListener("change", () => {
     progress.learner = learner.value.trim();
     saveProgress();
+    for (const other of document.querySelectorAll(".tc-learner")) {
+      if (other !== learner) other.value = progress.learner; // the page's other progress view
+    }
   });
   const downloadButton = element("button", { type: "button", class: "tc-button" }, say("site.progress.download"));
   downloadButton.addEventListener("click", () => download(status));
