@@ -40,10 +40,10 @@ from ..report._packaged import edition, packaged_folder
 from ..report._parse import section_title
 from ..report.messages import catalogue, in_language, message
 from ._practice import checker_words, practice_item
-from ._wording import number_text
+from ._wording import quiz_summary
 from .authoring import ROLES, cell_meta, read_sources, workload
 from .display import question_markdown, quiz
-from .widgets import _FILLED_IN_VIEW, _LABELS, question_spec, question_status
+from .widgets import question_spec, question_status, quiz_numbers, view_labels
 
 __all__ = [
     "BINDER",
@@ -282,13 +282,11 @@ def _question(page: Page, cell: dict[str, Any]) -> str:
         page.add_item(question)
     if _text(cell["source"]).lstrip().startswith("tipcourse.quiz("):
         shown = quiz(found)
-        count = len(found)
-        numbers = [
-            message("quiz.question_number", number=number, count=count)
-            for number in range(1, count + 1)
-        ]
-        summary = message("quiz.summary", count=count, points=number_text(shown.state.total_points))
-        block: dict[str, Any] = {"title": shown.title, "summary": summary, "numbers": numbers}
+        block: dict[str, Any] = {
+            "title": shown.title,
+            "summary": quiz_summary(shown.state)[0],
+            "numbers": quiz_numbers(len(found)),
+        }
         text = shown.markdown()
         states = shown.state.states
     else:
@@ -377,13 +375,12 @@ def _sections(leave_out: frozenset[str]) -> list[dict[str, Any]]:
 
 
 def _page_data(page: Page, sections: list[dict[str, Any]]) -> str:
-    labels = {name: message(key, **_FILLED_IN_VIEW) for name, key in _LABELS.items()}
     templates = catalogue(page.language)
     words = {**checker_words(), **{key: templates[key] for key in SCRIPT_WORDS}}
     data = {
         "lang": page.language,
         "report_lang": "en",
-        "labels": labels,
+        "labels": view_labels(),
         "words": words,
         "blocks": page.blocks,
         "items": page.items,

@@ -36,6 +36,8 @@ __all__ = [
     "markdown_html",
     "question_spec",
     "question_status",
+    "quiz_numbers",
+    "view_labels",
     "widget_view",
 ]
 
@@ -113,6 +115,20 @@ def _markdown() -> Callable[[str], str]:
 def markdown_html(text: str) -> str:
     """``text`` (Markdown from a bank) as HTML; HTML in the text is escaped, not kept."""
     return _markdown()(text).strip()
+
+
+def view_labels() -> dict[str, str]:
+    """The interface's words the view shows, in the language in use (an order's moves keep
+    their placeholders, which the view fills in)."""
+    return {name: message(key, **_FILLED_IN_VIEW) for name, key in _LABELS.items()}
+
+
+def quiz_numbers(count: int) -> list[str]:
+    """How a quiz numbers its ``count`` questions: "Question 1 of 12", ..."""
+    return [
+        message("quiz.question_number", number=number, count=count)
+        for number in range(1, count + 1)
+    ]
 
 
 def question_spec(state: QuestionState, number: str = "") -> dict[str, Any]:
@@ -203,7 +219,7 @@ class QuestionsView:
             "report_lang": "en",
             "title": title,
             "summary": quiz_summary(quiz)[0] if quiz else "",
-            "labels": {name: message(key, **_FILLED_IN_VIEW) for name, key in _LABELS.items()},
+            "labels": view_labels(),
             "questions": [
                 question_spec(state, numbers[index] if numbers else "")
                 for index, state in enumerate(self.question_states)
@@ -267,12 +283,7 @@ class QuestionsView:
     @classmethod
     def of_quiz(cls, state: QuizState, title: str) -> QuestionsView:
         """The widget of a quiz: its title, size and running score, then its questions."""
-        count = len(state.states)
-        numbers = [
-            message("quiz.question_number", number=number, count=count)
-            for number in range(1, count + 1)
-        ]
-        return cls(state.states, title, numbers, quiz=state)
+        return cls(state.states, title, quiz_numbers(len(state.states)), quiz=state)
 
     def widget_view(self) -> dict:
         """The ``application/vnd.jupyter.widget-view+json`` data that displays this view."""
