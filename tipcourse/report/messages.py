@@ -16,7 +16,16 @@ from collections.abc import Iterator
 
 from ._packaged import packaged_folder
 
-__all__ = ["LANGUAGES", "get_language", "in_language", "long_date", "message", "set_language"]
+__all__ = [
+    "LANGUAGES",
+    "get_language",
+    "in_language",
+    "long_date",
+    "message",
+    "name_of",
+    "set_language",
+    "template",
+]
 
 LANGUAGES = ("en", "es")
 _chosen: str | None = None
@@ -87,7 +96,21 @@ def long_date(iso: str) -> str:
     return message("date.long", day=day, month=name, year=year)
 
 
+def template(key: str) -> str:
+    """Message ``key`` as the catalogue writes it, ``{names}`` unfilled, in the current language
+    (English where that language has none); KeyError for a key neither has."""
+    return catalogue(get_language()).get(key) or catalogue("en")[key]
+
+
 def message(key: str, **values: object) -> str:
     """The text of message ``key`` in the current language, with ``{names}`` filled in."""
-    template = catalogue(get_language()).get(key) or catalogue("en")[key]
-    return template.format(**values)
+    return template(key).format(**values)
+
+
+def name_of(prefix: str, value: str) -> str:
+    """``value`` (a word of the data: a tier, a unit, a country) as the current language names
+    it: message ``<prefix>.<value>`` where the catalogue has one, else ``value`` as it is."""
+    try:
+        return template(f"{prefix}.{value}")
+    except KeyError:
+        return value

@@ -19,7 +19,7 @@ from ..engine.outcome import STATUSES
 from ..engine.types._numeric import unit_words
 from ..engine.types._registry import shape_handler
 from ..report._text import one_line
-from ..report.messages import catalogue, get_language
+from ..report.messages import template
 from ._wording import instruction
 
 __all__ = ["CHECKER_WORDS", "FIELDS", "checker_words", "practice_item", "unicode_tables"]
@@ -108,8 +108,7 @@ def practice_item(question: Any) -> dict[str, Any]:
 def checker_words() -> dict[str, str]:
     """The templates of :data:`CHECKER_WORDS` in the language in use (English where it has
     none, as :func:`~tipcourse.report.messages.message` does)."""
-    words, english = catalogue(get_language()), catalogue("en")
-    return {key: words.get(key) or english[key] for key in CHECKER_WORDS}
+    return {key: template(key) for key in CHECKER_WORDS}
 
 
 def _runs(code_points: Iterable[int]) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from ..report._parse import TIERS
-from ..report.messages import catalogue, get_language, message
+from ..report.messages import message, name_of, template
 
 __all__ = [
     "PALETTE",
@@ -101,11 +101,7 @@ def _finish(
 def _value(value: Any) -> str:
     """A data value as a chart draws it: translated if it is an English word the catalogue has
     (``chart.value.<value>``: tiers, levels, outcomes, places), else as it is."""
-    text = str(value)
-    try:
-        return message(f"chart.value.{text}")
-    except KeyError:
-        return text
+    return name_of("chart.value", str(value))
 
 
 def _number(value: float) -> str:
@@ -167,8 +163,7 @@ def budget_cut(data: Any) -> Chart:
     axes.bar_label(bars, labels=amounts, padding=3)
     axes.set_ylim(0, before * 1.18)
     # The tick labels are made at each drawing: in the language the chart was made in.
-    key = "chart.budget_cut.tick"
-    tick = catalogue(get_language()).get(key) or catalogue("en")[key]
+    tick = template("chart.budget_cut.tick")
     axes.yaxis.set_major_formatter(lambda value, _: tick.format(millions=value / 1e6))
     alt = message(
         "chart.budget_cut.alt",

@@ -23,7 +23,7 @@ from ..report._parse import section_title
 from ..report._text import markdown_text
 from ..report._translated import translation_of
 from ..report.datasets import load_report
-from ..report.messages import get_language, message
+from ..report.messages import get_language, message, name_of
 from . import kernel
 from ._wording import header, instruction, quiz_summary
 
@@ -259,7 +259,7 @@ class Reading:
         return message(
             "reading.cite",
             year=report.year,
-            country=message("reading.country") if report.country == "Mexico" else report.country,
+            country=name_of("reading.country", report.country),
             section=section_title(self.section),
             number=number + 1,
         )

@@ -38,7 +38,7 @@ from ..engine._questions import questions as all_questions
 from ..engine.session import QuestionState
 from ..report._packaged import edition, packaged_folder
 from ..report._parse import section_title
-from ..report.messages import catalogue, in_language, message
+from ..report.messages import in_language, message, template
 from ._practice import checker_words, practice_item
 from ._wording import quiz_summary
 from .authoring import ROLES, cell_meta, read_sources, workload
@@ -375,8 +375,7 @@ def _sections(leave_out: frozenset[str]) -> list[dict[str, Any]]:
 
 
 def _page_data(page: Page, sections: list[dict[str, Any]]) -> str:
-    templates = catalogue(page.language)
-    words = {**checker_words(), **{key: templates[key] for key in SCRIPT_WORDS}}
+    words = {**checker_words(), **{key: template(key) for key in SCRIPT_WORDS}}
     data = {
         "lang": page.language,
         "report_lang": "en",

@@ -4,10 +4,9 @@ only where the question's unit is percent."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
-from ...report.messages import catalogue, message
+from ...report.messages import message, name_of
 from ..compare import InputError, check_length, is_percent, numbers_match, parse_number
 from ..outcome import Outcome
 from ._base import Form, QuestionType, right, wrong
@@ -17,10 +16,8 @@ __all__ = ["Numeric", "unit_words"]
 
 def unit_words(unit: str) -> str:
     """A unit as the learner's language names it: the course's units have messages
-    (``question.unit.years``, ``question.unit.us_dollars``); an instructor's own unit stands as
-    the bank writes it."""
-    key = "question.unit." + re.sub(r"\W+", "_", unit or "number").strip("_").lower()
-    return message(key) if key in catalogue("en") else unit
+    (``question.unit.years``); an instructor's own unit stands as the bank writes it."""
+    return name_of("question.unit", unit or "number")
 
 
 class Numeric(QuestionType):
