@@ -21,6 +21,7 @@ an assignment (``leave_out``) are left out with every cell that names them.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import itertools
 import json
@@ -38,7 +39,7 @@ from ..engine._questions import questions as all_questions
 from ..engine.session import QuestionState
 from ..report._packaged import edition, packaged_folder
 from ..report._parse import section_title
-from ..report.messages import in_language, message, template
+from ..report.messages import LANGUAGES, in_language, message, template
 from ._practice import checker_words, practice_item
 from ._wording import quiz_summary
 from .authoring import ROLES, cell_meta, read_sources, workload
@@ -58,8 +59,6 @@ __all__ = [
 ]
 
 _HERE = Path(__file__).parent
-#: The editions a site can have, each in its folder of the site (English at the top).
-LANGUAGES = ("en", "es")
 #: The repository on Binder; a notebook opens at ``BINDER + "notebooks/<name>"``.
 BINDER = "https://mybinder.org/v2/gh/tipcourse/tipcourse/HEAD?urlpath=lab/tree/"
 #: The scripts of a page, in the order the bundle needs them.
@@ -125,13 +124,17 @@ def script_bundle() -> str:
 # -- Markdown and outputs --------------------------------------------------------------------
 
 
+@functools.cache
+def _renderer() -> Callable[[str], Any]:
+    import mistune  # comes with JupyterLab (through nbconvert)
+
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
 def _markdown(text: str) -> str:
     """The course's own Markdown as HTML (tables included), links to notebooks made links to
     their pages; HTML in the text is escaped."""
-    import mistune  # comes with JupyterLab (through nbconvert)
-
-    render = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
-    shown = _NOTEBOOK_LINK.sub(r'href="\1.html"', str(render(text)).strip())
+    shown = _NOTEBOOK_LINK.sub(r'href="\1.html"', str(_renderer()(text)).strip())
     return _TABLE.sub(lambda found: _table_box(found.group(0)), shown)
 
 
@@ -175,7 +178,6 @@ class Page:
 
     name: str
     language: str
-    leave_out: frozenset[str]
     notebook: str = ""
     body: list[str] = field(default_factory=list)
     blocks: list[dict[str, Any]] = field(default_factory=list)
@@ -212,8 +214,7 @@ class Page:
 
     def notebook_links(self, lead: str) -> str:
         """``lead``, then where to run the notebook: Binder, or a download."""
-        folder = "notebooks/" if self.language == "en" else f"notebooks/{self.language}/"
-        binder = html.escape(BINDER + folder + self.notebook)
+        binder = html.escape(BINDER + _notebook_folder(self.language) + self.notebook)
         return (
             f'<p class="tc-run">{html.escape(lead)} '
             f'<a href="{binder}">{html.escape(message("site.exercise.binder"))}</a> · '
@@ -430,9 +431,8 @@ def _document(edition: Edition, page: Page, title: str, sections: list[dict[str,
 """
 
 
-def _notebook_page(edition: Edition, path: Path) -> tuple[Page, str]:
-    notebook = json.loads(path.read_text("utf-8"))
-    page = Page(path.stem, edition.language, edition.leave_out, notebook=path.name)
+def _notebook_page(edition: Edition, path: Path, notebook: dict[str, Any]) -> tuple[Page, str]:
+    page = Page(path.stem, edition.language, notebook=path.name)
     title = path.stem
     for cell in notebook["cells"]:
         meta = cell_meta(cell)
@@ -448,7 +448,7 @@ def _notebook_page(edition: Edition, path: Path) -> tuple[Page, str]:
 
 def _index(edition: Edition, notebooks: list[Path]) -> Page:
     """The home page: what the course is, the content note, the notebooks and their times."""
-    page = Page("index", edition.language, edition.leave_out)
+    page = Page("index", edition.language)
     sources = {
         source.notebook_name: source
         for source in read_sources(packaged_folder("course", edition.language))
@@ -504,7 +504,8 @@ def _build_edition(edition: Edition) -> list[Path]:
     written = []
     with in_language(edition.language):
         sections = _sections(edition.leave_out)
-        pages = [_notebook_page(edition, path) for path in notebooks]
+        read = {path: json.loads(path.read_text("utf-8")) for path in notebooks}
+        pages = [_notebook_page(edition, path, notebook) for path, notebook in read.items()]
         index = _index(edition, notebooks)
         pages.insert(0, (index, message("site.course")))
         for page, title in pages:
@@ -517,16 +518,15 @@ def _build_edition(edition: Edition) -> list[Path]:
     _write(assets / "tipcourse.js", script_bundle())
     for name in ("question.css", "site.css"):
         _write(assets / name, (_HERE / name).read_text("utf-8"))
-    for path in notebooks:
-        _write(edition.folder / "notebooks" / path.name, _download(path, edition.leave_out))
+    for path, notebook in read.items():
+        _write(edition.folder / "notebooks" / path.name, _download(notebook, edition.leave_out))
     return written
 
 
-def _download(path: Path, leave_out: frozenset[str]) -> str:
+def _download(notebook: dict[str, Any], leave_out: frozenset[str]) -> str:
     """A notebook to download: the course's, without the cells that name a left-out item."""
-    notebook = json.loads(path.read_text("utf-8"))
-    notebook["cells"] = [cell for cell in notebook["cells"] if not _named(cell) & leave_out]
-    return json.dumps(notebook, ensure_ascii=False, indent=1) + "\n"
+    cells = [cell for cell in notebook["cells"] if not _named(cell) & leave_out]
+    return json.dumps({**notebook, "cells": cells}, ensure_ascii=False, indent=1) + "\n"
 
 
 #: The file that marks a folder as a site ``build_site`` wrote, which a new build may replace.
