@@ -135,7 +135,7 @@ def test_nothing_is_loaded_from_outside_the_site(site):
 def test_the_script_is_one_classic_script_with_each_module_in_its_own_scope():
     bundle = script_bundle()
     assert not re.search(r"^\s*export ", bundle, re.MULTILINE)
-    assert "const { mountQuestions } = (function () {" in bundle
+    assert "const { element, mountQuestions } = (function () {" in bundle
     assert bundle.count("(function () {") == 3
 
 

@@ -386,7 +386,8 @@ const READERS = {
   order: readKeys,
 };
 
-function selection(item, answer) {
+// What the view sent, read as the widget reads it (Python's _ANSWERS, then QuestionState.select).
+export function selection(item, answer) {
   if (!Object.hasOwn(READERS, item.input)) throw new Error(`checker.js has no input ${item.input}`);
   const value = READERS[item.input](answer ?? null);
   if (!Array.isArray(value)) return value;

@@ -16,7 +16,8 @@
 
 const HIDDEN = "tc-sr"; // visually hidden, read by screen readers
 
-function element(tag, attributes = {}, ...children) {
+// Exported for the course website's own controls (site.js), which look the same.
+export function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;

@@ -135,12 +135,6 @@ function quizScore(block) {
 
 // -- the question blocks -------------------------------------------------------------------
 
-function cleaned(answer) {
-  if (!Array.isArray(answer)) return answer;
-  const kept = answer.filter((entry) => entry !== null && entry !== "");
-  return kept.length ? kept : null;
-}
-
 function mountBlock(root, block) {
   const spec = {
     lang: page.lang,
@@ -164,9 +158,9 @@ function mountBlock(root, block) {
     const saved = record(id);
     notes[message.question] = "";
     if (message.action === "check") {
-      const answer = cleaned(message.answer);
+      const answer = selection(item.check, message.answer);
       const outcome = check(item.check, answer, words);
-      saved.selection = answer === undefined ? null : answer;
+      saved.selection = answer;
       saved.checks += 1;
       if (USABLE.has(outcome.status)) {
         progress.attempts.push({
@@ -201,13 +195,6 @@ function mountBlocks() {
 
 // -- the progress view: per section, with download and reset --------------------------------
 
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
 function sectionRows() {
   return page.sections.map((section) => {
     const ids = Object.keys(section.items);
@@ -238,7 +225,7 @@ function progressTable(name) {
   return element(
     "div",
     {
-      class: "tc-table",
+      className: "tc-table",
       tabindex: "0",
       role: "region",
       "aria-label": name,
@@ -276,10 +263,10 @@ function download(status) {
 function fillPanel(body, number, count) {
   const nameId = `tc-learner-${number}`;
   const caption = say("site.progress.caption");
-  const status = element("p", { class: "tc-progress-status", role: "status", "aria-live": "polite" });
+  const status = element("p", { className: "tc-progress-status", role: "status", "aria-live": "polite" });
   const learner = element("input", {
     id: nameId,
-    class: "tc-learner",
+    className: "tc-learner",
     type: "text",
     autocomplete: "name",
     maxlength: "200",
@@ -292,9 +279,9 @@ function fillPanel(body, number, count) {
       if (other !== learner) other.value = progress.learner; // the page's other progress view
     }
   });
-  const downloadButton = element("button", { type: "button", class: "tc-button" }, say("site.progress.download"));
+  const downloadButton = element("button", { type: "button", className: "tc-button" }, say("site.progress.download"));
   downloadButton.addEventListener("click", () => download(status));
-  const resetButton = element("button", { type: "button", class: "tc-button" }, say("site.progress.reset"));
+  const resetButton = element("button", { type: "button", className: "tc-button" }, say("site.progress.reset"));
   resetButton.addEventListener("click", () => {
     if (!window.confirm(say("site.progress.reset_confirm"))) return;
     progress = emptyProgress();
@@ -308,13 +295,13 @@ function fillPanel(body, number, count) {
     ? progressTable(name)
     : element("p", {}, say("site.progress.empty"));
   const parts = [summary];
-  if (!storageWorks) parts.push(element("p", { class: "tc-warning" }, say("site.progress.storage_off")));
+  if (!storageWorks) parts.push(element("p", { className: "tc-warning" }, say("site.progress.storage_off")));
   parts.push(
     element("p", {}, element("label", { for: nameId }, say("site.progress.name")), " ", learner),
-    element("p", { class: "tc-buttons" }, downloadButton, " ", resetButton),
+    element("p", { className: "tc-buttons" }, downloadButton, " ", resetButton),
     status,
   );
-  body.replaceChildren(element("div", { class: "tc-view tc-progress-view" }, ...parts));
+  body.replaceChildren(element("div", { className: "tc-view tc-progress-view" }, ...parts));
 }
 
 function showProgress() {
