@@ -1,5 +1,7 @@
 """Shared test set-up: every test gets its own learner home, so no test touches ~/.tipcourse."""
 
+from pathlib import Path
+
 import pytest
 
 
@@ -26,3 +28,13 @@ def recorded_attempts(monkeypatch):
     attempts = []
     monkeypatch.setattr(_store, "record_attempt", lambda **attempt: attempts.append(attempt))
     return attempts
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course website, both languages, built once for the tests of a module."""
+    from tipcourse.views.site import build_site
+
+    out = tmp_path_factory.mktemp("site")
+    build_site(out)
+    return out

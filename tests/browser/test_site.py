@@ -37,16 +37,9 @@ from tipcourse.engine.session import QuizState
 from tipcourse.report._parse import section_title
 from tipcourse.report.messages import in_language, message
 from tipcourse.views._wording import instruction, quiz_summary
-from tipcourse.views.site import build_site, read_page_data
+from tipcourse.views.site import read_page_data
 
 TYPES = ("single", "multiple", "truefalse", "numeric", "text", "order")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build_site(out)
-    return out
 
 
 def all_pages(site: Path) -> list[Path]:
