@@ -39,7 +39,7 @@ from ._cells import ManifestEntry, find_item
 from ._csvfile import CsvProblem, learner_key, read_rows
 from .grading._grade import Key
 from .grading._gradebook import COLUMNS as GRADEBOOK_COLUMNS
-from .grading._gradebook import RESPONSE_COLUMNS, responses_path
+from .grading._gradebook import RESPONSE_COLUMNS, answer_text, responses_path
 
 __all__ = [
     "EASY",
@@ -438,13 +438,6 @@ def _practice_entry(question: Question) -> ManifestEntry:
     return ManifestEntry(question.id, "question", 1.0, "", options)
 
 
-def _letters(answer: str | bool | tuple[str, ...]) -> str:
-    """An answer as the responses file writes it: option letters joined by commas."""
-    if isinstance(answer, tuple):
-        return ",".join(answer)
-    return str(answer).lower() if isinstance(answer, bool) else answer
-
-
 def receipts_analysis(folder: Path) -> Analysis:
     """The item statistics of the self-reported practice in a folder of progress files.
 
@@ -466,7 +459,7 @@ def receipts_analysis(folder: Path) -> Analysis:
         for who, attempts in first.items()
     }
     answers = {
-        who: {item: _letters(attempt.answer) for item, attempt in attempts.items()}
+        who: {item: answer_text(attempt.answer, choice=True) for item, attempt in attempts.items()}
         for who, attempts in first.items()
     }
     unknown = sum(progress.unknown for progress in read)
