@@ -234,9 +234,10 @@ def _content(checker: _Checker) -> Any:
     """The file's JSON, read only if it is a regular file of at most MAX_BYTES."""
     path = checker.path
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
             checker.fail("receipt.not_a_file")
-        if os.stat(path).st_size > MAX_BYTES:
+        if info.st_size > MAX_BYTES:
             checker.fail("receipt.too_big", limit=MAX_BYTES // (1024 * 1024))
         with open(path, "rb") as file:
             raw = file.read(MAX_BYTES + 1)
