@@ -571,14 +571,14 @@ def _add_site(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=_site)
 
 
-def _graded_ids(folders: list[str]) -> set[str] | str:
-    """The item ids of the assignments given, or the message that says which cannot be read."""
+def _graded_ids(folders: list[str]) -> set[str]:
+    """The item ids of the assignments given; _Stop for one that cannot be read."""
     ids: set[str] = set()
     for folder in folders:
         try:
             key = Key.from_manifest(Path(folder))
         except (OSError, ValueError, KeyError, TypeError) as error:
-            return message("cli.site.graded_unreadable", folder=folder, error=error)
+            raise _Stop(message("cli.site.graded_unreadable", folder=folder, error=error)) from None
         ids |= {entry.id for entries in key.notebooks.values() for entry in entries}
     return ids
 
@@ -586,11 +586,12 @@ def _graded_ids(folders: list[str]) -> set[str] | str:
 def _site(args: argparse.Namespace, extra: list[str]) -> int:
     from .views.site import SiteError, SiteUsageError, build_site  # loads the views' widgets
 
-    leave_out = _graded_ids(args.graded)
-    if isinstance(leave_out, str):
-        return _fail(leave_out, 2)
+    try:
+        leave_out = _graded_ids(args.graded)
+    except _Stop as stop:
+        return _fail(stop, stop.status)
     out = Path(args.out)
-    languages = [args.lang] if args.lang else ["en", "es"]
+    languages = [args.lang] if args.lang else LANGUAGES
     try:
         pages = build_site(out, languages, leave_out)
     except SiteUsageError as error:
