@@ -18,10 +18,13 @@ standard library; :mod:`tipcourse.engine._store` records and reads attempts thro
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import sqlite3
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,6 +45,7 @@ __all__ = [
     "note_own_change",
     "one_line_error",
     "say",
+    "told",
     "stored_rows",
     "warn_once",
 ]
@@ -129,10 +133,31 @@ def _close_all() -> None:
         store.close()
 
 
-def say(text: str) -> None:
-    """Print one line on standard error; never fail."""
+# What say() says in each thread while told() listens there.
+_listening = threading.local()
+
+
+@contextlib.contextmanager
+def told() -> Iterator[list[str]]:
+    """The lines say() says in this thread while the block runs (printed as well): a caller
+    whose standard error no learner sees (a widget's message handler) can show them."""
+    heard: list[str] = []
+    before = getattr(_listening, "heard", None)
+    _listening.heard = heard
     try:
-        print(one_line(text), file=sys.stderr, flush=True)
+        yield heard
+    finally:
+        _listening.heard = before
+
+
+def say(text: str) -> None:
+    """Print one line on standard error (and hand it to told() where it listens); never fail."""
+    line = one_line(text)
+    heard = getattr(_listening, "heard", None)
+    if heard is not None:
+        heard.append(line)
+    try:
+        print(line, file=sys.stderr, flush=True)
     except Exception:  # a closed or broken stderr must not break the learner's code
         pass
 

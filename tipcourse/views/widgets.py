@@ -12,10 +12,7 @@ included) so the view only places them. Importing this module imports anywidget 
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import io
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +21,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from ..engine._sqlite import told
 from ..engine.outcome import render_text
 from ..engine.session import Evidence, QuestionState, QuizState
 from ..engine.types._registry import shape_handler
@@ -242,10 +240,9 @@ class QuestionsView:
     def act(self, action: str, index: int, answer: Any = None) -> None:
         """Do what the view asks (``check``, ``hint`` or ``evidence``) to question ``index``."""
         state = self.question_states[index]
-        # What the progress store says (an attempt it cannot save) would go to the kernel's log,
+        # What the progress store says (an attempt it cannot save) goes to the kernel's log,
         # which a learner never sees from a widget's message: the view shows it too.
-        said = io.StringIO()
-        with contextlib.redirect_stderr(said):
+        with told() as heard:
             if action == "check":
                 read = _ANSWERS[state.question.question_type.widget]
                 state.select(read(answer))
@@ -259,9 +256,8 @@ class QuestionsView:
                     self.notes[index] = message(key)
             elif action == "evidence":
                 state.show_evidence()
-        if said.getvalue():
-            sys.stderr.write(said.getvalue())
-            self.notices[index] = " ".join(said.getvalue().split())
+        if heard:
+            self.notices[index] = " ".join(heard)
         self.widget.states = self._states()
         self.widget.score = self._score()
 
